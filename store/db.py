@@ -1,0 +1,338 @@
+"""Store: the only code that talks to TinyDB.
+
+Each model has its own table, keyed by the model's own string id (TinyDB's
+doc_id), so a lookup by id is a dict access and an id can never be reused by
+accident. Every write runs under the storage's lock, re-reads the file if
+another process changed it, validates, and is written atomically. Writes
+that touch several tables (an import, an ingest) are one file write: all or
+nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from tinydb import TinyDB
+from tinydb.table import Table
+
+from . import migrations
+from .errors import (
+    ConflictError,
+    DatabaseCorrupt,
+    DatabaseMissing,
+    DatabaseTooNew,
+    InvalidData,
+    NotFound,
+    StoreError,
+)
+from .models import Actor, Proposal, Source, Statement, format_validation_error
+from .storage import AtomicJSONStorage, LockedMemoryStorage
+
+__all__ = ["MODELS", "SCHEMA_VERSION", "Bundle", "Store"]
+
+SCHEMA_VERSION = migrations.SCHEMA_VERSION
+META_TABLE = "meta"
+META_ID = "schema"
+
+M = TypeVar("M", Actor, Source, Statement, Proposal)
+
+#: model class -> table name, in dependency order (referenced before referencing)
+MODELS: dict[type[BaseModel], str] = {
+    Actor: "actors",
+    Source: "sources",
+    Statement: "statements",
+    Proposal: "proposals",
+}
+_KIND = {Actor: "actor", Source: "source", Statement: "statement", Proposal: "proposal"}
+
+
+class _StrIdTable(Table):
+    """A table whose document ids are our own string ids, never TinyDB's counter."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+    def _get_next_id(self) -> Any:  # pragma: no cover - a programming error if reached
+        raise RuntimeError("peace-tui documents always carry their own id")
+
+
+class _TinyDB(TinyDB):
+    table_class = _StrIdTable
+    default_table_name = META_TABLE
+
+
+class Bundle(BaseModel):
+    """A set of objects written together (an import, an ingested article)."""
+
+    actors: list[Actor] = []
+    sources: list[Source] = []
+    statements: list[Statement] = []
+    proposals: list[Proposal] = []
+
+    def of(self, model: type[M]) -> list[M]:
+        return getattr(self, MODELS[model])
+
+    def count(self) -> int:
+        return sum(len(self.of(m)) for m in MODELS)
+
+
+def _to_doc(obj: BaseModel) -> dict:
+    doc = obj.model_dump(mode="json", exclude_defaults=False)
+    del doc["id"]
+    return doc
+
+
+def _from_doc(model: type[M], doc_id: str, doc: dict) -> M:
+    try:
+        return model.model_validate({**doc, "id": doc_id})
+    except ValidationError as e:
+        raise DatabaseCorrupt(
+            format_validation_error(e, f"stored {_KIND[model]} {doc_id!r} is invalid")
+        ) from None
+
+
+class Store:
+    """Typed access to a peace-tui database (a TinyDB file or memory)."""
+
+    def __init__(self, db: TinyDB, path: Path | None = None) -> None:
+        self._db = db
+        self.path = path
+
+    # -- opening -------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = False) -> Store:
+        """Open a database file; refuse a missing (unless create), corrupt or newer one."""
+        path = Path(path)
+        db = _TinyDB(path, storage=AtomicJSONStorage)
+        store = cls(db, path)
+        storage: AtomicJSONStorage = db.storage  # type: ignore[assignment]
+        data = storage.read()
+        if data is None and not create:
+            raise DatabaseMissing(f"no database at {path}")
+        store._check_schema(data, create)
+        return store
+
+    @classmethod
+    def memory(cls) -> Store:
+        store = cls(_TinyDB(storage=LockedMemoryStorage))
+        store._check_schema(None, create=True)
+        return store
+
+    def _check_schema(self, data: dict | None, create: bool) -> None:
+        meta = (data or {}).get(META_TABLE, {}).get(META_ID)
+        if meta is None:
+            if any((data or {}).get(t) for t in MODELS.values()):
+                raise DatabaseCorrupt(
+                    f"{self._where()} has no schema_version: not a peace-tui database"
+                )
+            if create:
+                with self._locked():
+                    self._mutate(lambda tables: None)  # writes the schema_version
+            return
+        version = meta.get("schema_version")
+        if not isinstance(version, int) or version < 1:
+            raise DatabaseCorrupt(f"{self._where()} has an invalid schema_version {version!r}")
+        if version > SCHEMA_VERSION:
+            raise DatabaseTooNew(
+                f"{self._where()} was written by a newer peace-tui (schema {version}, this one "
+                f"reads up to {SCHEMA_VERSION}); upgrade peace-tui. The file was left untouched"
+            )
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        """Upgrade an older file in place, after keeping a copy of it beside it."""
+        with self._locked():
+            if self.path is not None:
+                backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
+                shutil.copy2(self.path, backup)
+            self._mutate(lambda tables: migrations.migrate(tables, version))
+
+    def _where(self) -> str:
+        return str(self.path) if self.path else "the in-memory database"
+
+    # -- locking and raw writes ------------------------------------------
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._db.storage.lock:  # type: ignore[attr-defined]
+            yield
+
+    def _tables(self) -> dict[str, dict[str, dict]]:
+        return self._db.storage.read() or {}
+
+    def _mutate(self, change: Callable[[dict[str, dict[str, dict]]], None]) -> None:
+        """Read, change and write the whole file once: all the change, or none of it."""
+        tables = self._tables()
+        change(tables)
+        # Every file this program writes says which schema it follows.
+        tables.setdefault(META_TABLE, {}).setdefault(META_ID, {"schema_version": SCHEMA_VERSION})
+        self._db.storage.write(tables)
+        for name in tables:
+            self._db.table(name).clear_cache()
+
+    def changed_on_disk(self) -> bool:
+        """True when another process has written the file since this one read it."""
+        return self._db.storage.changed_on_disk()  # type: ignore[attr-defined]
+
+    # -- reading -------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        return self._tables().get(META_TABLE, {}).get(META_ID, {}).get("schema_version", 0)
+
+    def _table(self, model: type[BaseModel]) -> Table:
+        return self._db.table(MODELS[model], cache_size=0)
+
+    def get(self, model: type[M], id: str) -> M:
+        found = self.find(model, id)
+        if found is None:
+            raise NotFound(f"no {_KIND[model]} with id {id!r}")
+        return found
+
+    def find(self, model: type[M], id: str) -> M | None:
+        doc = self._table(model).get(doc_id=id)
+        return None if doc is None else _from_doc(model, id, doc)
+
+    def list(self, model: type[M]) -> list[M]:
+        return [_from_doc(model, doc.doc_id, doc) for doc in self._table(model).all()]
+
+    def count(self, model: type[M]) -> int:
+        return len(self._tables().get(MODELS[model], {}))
+
+    def ids(self, model: type[M]) -> set[str]:
+        return set(self._tables().get(MODELS[model], {}))
+
+    # -- writing -------------------------------------------------------
+    def add(self, obj: BaseModel) -> None:
+        """Add one object; an id already taken is a ConflictError."""
+        self.add_bundle(Bundle(**{MODELS[type(obj)]: [obj]}), on_conflict="error")
+
+    def update(self, obj: BaseModel) -> None:
+        """Replace an existing object (same id) with a new version."""
+        model, table = type(obj), MODELS[type(obj)]
+        with self._locked():
+            if obj.id not in self._tables().get(table, {}):  # type: ignore[attr-defined]
+                raise NotFound(f"no {_KIND[model]} with id {obj.id!r}")  # type: ignore[attr-defined]
+            self._check_references(Bundle(**{table: [obj]}), self._tables())
+            doc = _to_doc(obj)
+
+            def change(tables: dict) -> None:
+                tables[table][obj.id] = doc  # type: ignore[attr-defined]
+
+            self._mutate(change)
+
+    def delete(self, model: type[M], id: str) -> None:
+        """Delete an object; refuse when others still refer to it."""
+        table = MODELS[model]
+        with self._locked():
+            tables = self._tables()
+            if id not in tables.get(table, {}):
+                raise NotFound(f"no {_KIND[model]} with id {id!r}")
+            users = self._referrers(tables, model, id)
+            if users:
+                raise InvalidData(
+                    f"{_KIND[model]} {id!r} is still referred to by {users[0]}"
+                    + (f" and {len(users) - 1} more" if len(users) > 1 else "")
+                )
+            self._mutate(lambda t: t[table].pop(id))
+
+    def add_bundle(self, bundle: Bundle, *, on_conflict: str = "skip") -> Bundle:
+        """Add every object of a bundle in one write; return what was new.
+
+        An object whose id exists with identical content is skipped. One whose
+        id exists with different content raises ConflictError (on_conflict
+        'error' raises for identical ones too). Nothing is written unless all
+        of it is valid.
+        """
+        with self._locked():
+            tables = self._tables()
+            fresh: dict[str, list] = {}
+            for model, table in MODELS.items():
+                existing = tables.get(table, {})
+                fresh[table] = []
+                for obj in bundle.of(model):
+                    old = existing.get(obj.id)
+                    if old is not None:
+                        if on_conflict == "error" or old != _to_doc(obj):
+                            what = "an" if on_conflict == "error" else "a different"
+                            raise ConflictError(
+                                f"{what} {_KIND[model]} with id {obj.id!r} exists already"
+                            )
+                        continue
+                    fresh[table].append(obj)
+            added = Bundle(**fresh)
+            self._check_unique(added)
+            self._check_references(added, tables)
+            if added.count():
+
+                def change(t: dict) -> None:
+                    for table, objs in fresh.items():
+                        target = t.setdefault(table, {})
+                        for obj in objs:
+                            target[obj.id] = _to_doc(obj)
+
+                self._mutate(change)
+            return added
+
+    # -- integrity -----------------------------------------------------
+    @staticmethod
+    def _check_unique(bundle: Bundle) -> None:
+        for model in MODELS:
+            seen: set[str] = set()
+            for obj in bundle.of(model):
+                if obj.id in seen:
+                    raise InvalidData(f"{_KIND[model]} id {obj.id!r} appears twice")
+                seen.add(obj.id)
+
+    @staticmethod
+    def _check_references(bundle: Bundle, tables: dict) -> None:
+        def known(model: type[BaseModel]) -> set[str]:
+            return set(tables.get(MODELS[model], {})) | {o.id for o in bundle.of(model)}
+
+        actors, sources = known(Actor), known(Source)
+        for st in bundle.statements:
+            if st.actor_id not in actors:
+                raise InvalidData(f"statement {st.id!r}: unknown actor {st.actor_id!r}")
+            if st.source_id not in sources:
+                raise InvalidData(f"statement {st.id!r}: unknown source {st.source_id!r}")
+        for p in bundle.proposals:
+            if p.proposer not in actors:
+                raise InvalidData(f"proposal {p.id!r}: unknown proposer {p.proposer!r}")
+            for sid in [*p.source_ids, *(t.source_id for t in p.terms if t.source_id)]:
+                if sid not in sources:
+                    raise InvalidData(f"proposal {p.id!r}: unknown source {sid!r}")
+
+    @staticmethod
+    def _referrers(tables: dict, model: type[BaseModel], id: str) -> list[str]:
+        found: list[str] = []
+        if model is Actor:
+            found += [f"statement {k}" for k, d in tables.get("statements", {}).items()
+                      if d.get("actor_id") == id]
+            found += [f"proposal {k}" for k, d in tables.get("proposals", {}).items()
+                      if d.get("proposer") == id]
+        elif model is Source:
+            found += [f"statement {k}" for k, d in tables.get("statements", {}).items()
+                      if d.get("source_id") == id]
+            found += [f"proposal {k}" for k, d in tables.get("proposals", {}).items()
+                      if id in d.get("source_ids", [])
+                      or any(t.get("source_id") == id for t in d.get("terms", []))]
+        return found
+
+    # -- convenience -----------------------------------------------------
+    def bundle(self) -> Bundle:
+        """Everything in the database (for export)."""
+        return Bundle(**{table: self.list(model) for model, table in MODELS.items()})
+
+    def add_all(self, objs: Iterable[BaseModel]) -> Bundle:
+        fresh: dict[str, list] = {t: [] for t in MODELS.values()}
+        for obj in objs:
+            fresh[MODELS[type(obj)]].append(obj)
+        return self.add_bundle(Bundle(**fresh))
+
+    def close(self) -> None:
+        with contextlib.suppress(StoreError):
+            self._db.close()

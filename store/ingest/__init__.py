@@ -1,0 +1,1 @@
+"""From article text to a Source, its Actors and Statements."""

@@ -1,0 +1,199 @@
+"""Durable TinyDB storages: atomic file replacement under a cross-process lock.
+
+TinyDB's own JSONStorage rewrites the file in place, so a crash or a full
+disk mid-write leaves a truncated, unreadable database. Here every write
+goes to a temporary file in the same folder, is fsynced, replaces the old
+file with `os.replace` (atomic on POSIX) and the folder is fsynced, so the
+file on disk is always either the old or the new version, never a mix.
+
+Readers need no lock (a replace is atomic); writers take `storage.lock`
+(a `filelock.FileLock` beside the file) around the whole read-modify-write,
+which the Store does. The parsed file is cached and re-read only when its
+identity on disk (inode, size, mtime) changes, i.e. when another process
+has written it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock, Timeout
+from tinydb.storages import Storage
+
+from .errors import DatabaseCorrupt, DatabaseUnreadable, StoreError, WriteFailed
+
+__all__ = ["AtomicJSONStorage", "LockedMemoryStorage", "default_file_mode"]
+
+LOCK_TIMEOUT_S = 30.0
+
+
+def default_file_mode() -> int:
+    """0o644 less the process umask: what `open(path, 'w')` would create."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def check_shape(data: Any, path: Path | str) -> dict[str, dict[str, dict]]:
+    """A TinyDB file is {table: {doc_id: document}}; anything else is corrupt."""
+    if not isinstance(data, dict):
+        raise DatabaseCorrupt(f"{path} is not a peace-tui database (not a JSON object)")
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
+            raise DatabaseCorrupt(f"{path} is corrupt: table {str(name)[:40]!r} is malformed")
+    return data
+
+
+class _StoreLock:
+    """A FileLock whose time-out becomes a one-line StoreError."""
+
+    def __init__(self, path: Path) -> None:
+        self._lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT_S)
+        self._path = path
+
+    def __enter__(self) -> _StoreLock:
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise StoreError(
+                f"{self._path} is locked by another peace-tui process; try again"
+            ) from None
+        except OSError as e:
+            raise WriteFailed(f"cannot lock {self._path}: {e.strerror}") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that never leaves a half-written file behind."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.lock = _StoreLock(self.path)
+        self._cache: dict | None = None
+        self._cache_stamp: tuple[int, int, int, int] | None = None
+
+    # -- reading -------------------------------------------------------
+    def stat(self) -> os.stat_result | None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            raise DatabaseUnreadable(f"cannot read {self.path}: {e.strerror}") from None
+        if not stat.S_ISREG(st.st_mode):
+            raise DatabaseUnreadable(f"cannot read {self.path}: not a regular file")
+        return st
+
+    def changed_on_disk(self) -> bool:
+        """True when the file is not the version this process last read or wrote."""
+        st = self.stat()
+        return (None if st is None else _stamp(st)) != self._cache_stamp
+
+    def read(self) -> dict[str, Any] | None:
+        st = self.stat()
+        if st is None:
+            self._cache, self._cache_stamp = None, None
+            return None
+        if self._cache is not None and _stamp(st) == self._cache_stamp:
+            return self._cache
+        try:
+            with open(self.path, "rb") as f:
+                st = os.fstat(f.fileno())
+                raw = f.read()
+        except OSError as e:
+            raise DatabaseUnreadable(f"cannot read {self.path}: {e.strerror}") from None
+        if not raw.strip():
+            # An empty file (e.g. made by `touch`) holds no data to lose: a new database.
+            data: dict = {}
+        else:
+            try:
+                data = orjson.loads(raw)
+            except orjson.JSONDecodeError as e:
+                raise DatabaseCorrupt(
+                    f"{self.path} is corrupt or truncated (invalid JSON at byte {e.pos}); "
+                    "it was left untouched"
+                ) from None
+        self._cache = check_shape(data, self.path)
+        self._cache_stamp = _stamp(st)
+        return self._cache
+
+    # -- writing -------------------------------------------------------
+    def write(self, data: dict[str, Any]) -> None:
+        try:
+            payload = orjson.dumps(data)
+        except TypeError as e:
+            self._invalidate()
+            raise WriteFailed(f"cannot save {self.path}: {e}") from None
+        try:
+            self._replace(payload)
+        except OSError as e:
+            self._invalidate()
+            reason = e.strerror or str(e)
+            raise WriteFailed(
+                f"could not save {self.path}: {reason}; the previous version is intact"
+            ) from None
+        st = os.stat(self.path)
+        self._cache, self._cache_stamp = data, _stamp(st)
+
+    def _replace(self, payload: bytes) -> None:
+        folder = self.path.parent
+        try:
+            mode = stat.S_IMODE(os.stat(self.path).st_mode)
+        except FileNotFoundError:
+            mode = default_file_mode()
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(payload)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def _invalidate(self) -> None:
+        # TinyDB mutates the dict read() returned before calling write();
+        # after a failed write that dict no longer matches the file.
+        self._cache, self._cache_stamp = None, None
+
+    def close(self) -> None:
+        self._invalidate()
+
+
+class LockedMemoryStorage(Storage):
+    """In-memory storage with the same lock interface, for tests and scratch work."""
+
+    def __init__(self) -> None:
+        self.memory: dict[str, Any] | None = None
+        self.lock = threading.RLock()
+
+    def read(self) -> dict[str, Any] | None:
+        return self.memory
+
+    def write(self, data: dict[str, Any]) -> None:
+        self.memory = data
+
+    def changed_on_disk(self) -> bool:
+        return False

@@ -1,0 +1,99 @@
+"""Read-side joins: a statement with its speaker and its source.
+
+The CLI, the export and the explorer all show a quote the same way (who,
+when, where from); this module is the one place that joins them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from .models import Actor, Source, Statement
+
+__all__ = ["QuoteView", "quote_views", "statement_counts"]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteView:
+    statement: Statement
+    actor: Actor | None
+    source: Source | None
+
+    @property
+    def speaker(self) -> str:
+        return self.actor.name if self.actor else self.statement.actor_id
+
+    @property
+    def date(self) -> dt.date | None:
+        """When it was said, else when it was published."""
+        if self.statement.said_on is not None:
+            return self.statement.said_on
+        return self.source.published if self.source else None
+
+    def date_label(self) -> str:
+        st = self.statement
+        if st.said_on is not None:
+            if st.said_on_precision == "month":
+                return st.said_on.strftime("%Y-%m")
+            return str(st.said_on)
+        if self.source and self.source.published:
+            return f"≤{self.source.published}"
+        return "undated"
+
+    def citation(self) -> str:
+        """'Speaker, Outlet, date' — what follows a quote when it is cited."""
+        parts = [self.speaker]
+        if self.source and self.source.outlet:
+            parts.append(self.source.outlet)
+        when = self.date
+        if when:
+            parts.append(when.isoformat())
+        return ", ".join(parts)
+
+    def as_json(self) -> dict[str, Any]:
+        st, src = self.statement, self.source
+        return {
+            "id": st.id,
+            "text": st.text,
+            "speaker": self.speaker,
+            "actor_id": st.actor_id,
+            "source_id": st.source_id,
+            "said_on": st.said_on.isoformat() if st.said_on else None,
+            "said_on_precision": st.said_on_precision.value,
+            "issues": list(st.issues),
+            "kind": st.kind.value,
+            "span": list(st.span),
+            "context": st.context,
+            "source_title": src.title if src else None,
+            "outlet": src.outlet if src else None,
+            "url": src.url if src else None,
+            "published": src.published.isoformat() if src and src.published else None,
+        }
+
+
+def _order(view: QuoteView) -> tuple:
+    src = view.source
+    return (src.published if src and src.published else dt.date.min,
+            view.statement.source_id, view.statement.span[0])
+
+
+def quote_views(data: Any) -> list[QuoteView]:
+    """Every statement joined to its actor and source, sources by date, quotes in reading order.
+
+    `data` is a Bundle or anything with actors, sources and statements lists.
+    """
+    actors = {a.id: a for a in data.actors}
+    sources = {s.id: s for s in data.sources}
+    views = [QuoteView(st, actors.get(st.actor_id), sources.get(st.source_id))
+             for st in data.statements]
+    views.sort(key=_order)
+    return views
+
+
+def statement_counts(statements: list[Statement]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for st in statements:
+        counts[st.actor_id] = counts.get(st.actor_id, 0) + 1
+    return counts

@@ -1,0 +1,1 @@
+"""peace-tui's terminal side: the command line and the Textual explorer."""

@@ -1,0 +1,221 @@
+"""The subcommands behind `peace-tui`: each opens the store, does one thing, prints.
+
+Every StoreError becomes one line on stderr and exit code 2; nothing is
+written unless the whole command's input was valid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import orjson
+
+from store import Proposal, Store, StoreError
+from store.errors import InvalidData
+
+from . import render
+
+__all__ = ["default_db_path", "open_store", "resolve_db", "run"]
+
+#: Commands that may create a missing database (empty) at an explicit path.
+_CREATES = {"ingest", "import"}
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("peace-tui", appauthor=False) / "peace-tui.json"
+
+
+def resolve_db(explicit: str | None) -> tuple[Path, bool]:
+    """The database path and whether it is the default one (created from the sample)."""
+    if explicit:
+        return Path(explicit), False
+    env = os.environ.get("PEACE_TUI_DB")
+    if env:
+        return Path(env), False
+    return default_db_path(), True
+
+
+def open_store(explicit: str | None, command: str | None) -> Store:
+    path, is_default = resolve_db(explicit)
+    if is_default and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _create_from_sample(path)
+    if not path.exists() and command not in _CREATES:
+        raise StoreError(
+            f"no database at {path} (create one with `peace-tui ingest FILE --db {path}` "
+            f"or `peace-tui import FILE --db {path}`)"
+        )
+    return Store.open(path, create=command in _CREATES)
+
+
+def _create_from_sample(path: Path) -> Store:
+    from store.sample import load_sample
+
+    store = Store.open(path, create=True)
+    store.add_bundle(load_sample())
+    return store
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        store = open_store(args.db, args.command)
+        if args.command is None:
+            from .app import run_app
+
+            return run_app(store)
+        return _COMMANDS[args.command](store, args)
+    except StoreError as e:
+        sys.stderr.write(f"peace-tui: error: {render.one_line(str(e))}\n")
+        return 2
+
+
+def cmd_quotes(store: Store, args: argparse.Namespace) -> int:
+    from store.search import QuoteSearch
+    from store.views import quote_views
+
+    views = quote_views(store.bundle())
+    spans: dict[str, tuple] = {}
+    if args.search is not None:
+        result = QuoteSearch(views).search(args.search)
+        for problem in result.query.problems:
+            sys.stderr.write(f"peace-tui: warning: {problem}\n")
+        views = [h.view for h in result.hits]
+        spans = {h.view.statement.id: h.spans for h in result.hits}
+        if result.fuzzy and views:
+            sys.stderr.write("peace-tui: no exact match; showing near matches\n")
+    if args.json:
+        _print_json([v.as_json() for v in views])
+    elif views:
+        render.quotes_table(views, spans)
+    else:
+        sys.stderr.write("peace-tui: no quotes matched\n")
+    return 1 if args.search is not None and not views else 0
+
+
+def cmd_actors(store: Store, args: argparse.Namespace) -> int:
+    from store.views import statement_counts
+
+    bundle = store.bundle()
+    counts = statement_counts(bundle.statements)
+    actors = sorted(bundle.actors, key=lambda a: (-counts.get(a.id, 0), a.name.casefold()))
+    if args.json:
+        _print_json([{**a.model_dump(mode="json"), "statements": counts.get(a.id, 0)}
+                     for a in actors])
+    else:
+        render.actors_table(actors, counts)
+    return 0
+
+
+def cmd_proposals(store: Store, args: argparse.Namespace) -> int:
+    bundle = store.bundle()
+    names = {a.id: a.name for a in bundle.actors}
+    proposals = sorted(bundle.proposals, key=_proposal_order, reverse=True)
+    if args.json:
+        _print_json([{**p.model_dump(mode="json"), "proposer_name": names.get(p.proposer)}
+                     for p in proposals])
+    else:
+        render.proposals_table(proposals, names)
+    return 0
+
+
+def _proposal_order(p: Proposal) -> tuple:
+    return (p.date.toordinal() if p.date else 0, p.title.casefold())
+
+
+def cmd_diff(store: Store, args: argparse.Namespace) -> int:
+    from store.diff import diff_proposals
+
+    left, right = store.get(Proposal, args.a), store.get(Proposal, args.b)
+    rows = diff_proposals(left, right)
+    if args.json:
+        _print_json({"left": {"id": left.id, "title": left.title},
+                     "right": {"id": right.id, "title": right.title},
+                     "rows": [r.as_json() for r in rows]})
+    else:
+        render.diff_table(left, right, rows)
+    return 0
+
+
+def cmd_export(store: Store, args: argparse.Namespace) -> int:
+    from store import exchange
+
+    bundle = store.bundle()
+    if args.format == "json":
+        sys.stdout.buffer.write(exchange.dump_json(bundle))
+    elif args.format == "csv":
+        from store.views import quote_views
+
+        sys.stdout.write(exchange.quotes_csv(quote_views(bundle)))
+    else:
+        sys.stdout.write(exchange.brief_markdown(bundle))
+    sys.stdout.flush()
+    return 0
+
+
+def _read_input(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+    path = Path(name)
+    try:
+        if path.is_dir():
+            raise InvalidData(f"{name}: is a folder, not a file")
+        if path.stat().st_size > MAX_IMPORT_BYTES:
+            raise InvalidData(f"{name}: larger than {MAX_IMPORT_BYTES // 2**20} MiB")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidData(f"{name}: no such file") from None
+    except OSError as e:
+        raise InvalidData(f"{name}: cannot read ({e.strerror})") from None
+
+
+def cmd_import(store: Store, args: argparse.Namespace) -> int:
+    from store.exchange import parse_json
+
+    raw = _read_input(args.file)
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise InvalidData(f"{args.file}: larger than {MAX_IMPORT_BYTES // 2**20} MiB")
+    bundle = parse_json(raw, args.file)
+    added = store.add_bundle(bundle)
+    skipped = bundle.count() - added.count()
+    print(f"imported {len(added.actors)} actors, {len(added.sources)} sources, "
+          f"{len(added.statements)} statements, {len(added.proposals)} proposals"
+          + (f" ({skipped} already present)" if skipped else ""))
+    return 0
+
+
+def cmd_check(store: Store, args: argparse.Namespace) -> int:
+    from store.check import check_bundle
+
+    bundle = store.bundle()
+    problems = check_bundle(bundle)
+    for line in problems:
+        print(render.one_line(line))
+    if problems:
+        print(f"{len(problems)} problem(s) found")
+        return 1
+    print(f"ok: {len(bundle.statements)} statements and "
+          f"{sum(1 for p in bundle.proposals for t in p.terms if t.span)} proposal terms "
+          f"verified verbatim in {len(bundle.sources)} sources")
+    return 0
+
+
+_COMMANDS = {
+    "quotes": cmd_quotes,
+    "actors": cmd_actors,
+    "proposals": cmd_proposals,
+    "diff": cmd_diff,
+    "export": cmd_export,
+    "import": cmd_import,
+    "check": cmd_check,
+}
