@@ -268,15 +268,47 @@ class Store:
             self._check_unique(added)
             self._check_references(added, tables)
             if added.count():
-
-                def change(t: dict) -> None:
-                    for table, objs in fresh.items():
-                        target = t.setdefault(table, {})
-                        for obj in objs:
-                            target[obj.id] = _to_doc(obj)
-
-                self._mutate(change)
+                self._write(added)
             return added
+
+    def add_article(self, bundle: Bundle) -> Bundle | None:
+        """Add an ingested article in one write; None if its text is stored already.
+
+        Checked under the lock, so two processes ingesting the same article
+        store it once. Actors that exist already are merged (aliases added,
+        a missing role or affiliation filled in), never replaced.
+        """
+        with self._locked():
+            tables = self._tables()
+            hashes = {d.get("content_hash") for d in tables.get("sources", {}).values()}
+            if any(s.content_hash in hashes for s in bundle.sources):
+                return None
+            stored = tables.get("actors", {})
+            actors = []
+            for actor in bundle.actors:
+                old = stored.get(actor.id)
+                if old is not None:
+                    actor = _merge_actor(_from_doc(Actor, actor.id, old), actor)
+                    if _to_doc(actor) == old:
+                        continue
+                actors.append(actor)
+            fresh = Bundle(actors=actors, sources=bundle.sources,
+                           statements=bundle.statements, proposals=bundle.proposals)
+            self._check_unique(fresh)
+            self._check_references(fresh, tables)
+            self._write(fresh)
+            return fresh
+
+    def _write(self, bundle: Bundle) -> None:
+        """Put every object of a (checked) bundle in its table, in one file write."""
+
+        def change(tables: dict) -> None:
+            for model, table in MODELS.items():
+                target = tables.setdefault(table, {})
+                for obj in bundle.of(model):
+                    target[obj.id] = _to_doc(obj)
+
+        self._mutate(change)
 
     # -- integrity -----------------------------------------------------
     @staticmethod
@@ -336,3 +368,15 @@ class Store:
     def close(self) -> None:
         with contextlib.suppress(StoreError):
             self._db.close()
+
+
+def _merge_actor(old: Actor, new: Actor) -> Actor:
+    """The stored actor, with the new one's spellings and any field it lacked."""
+    known = {old.name.casefold(), *(a.casefold() for a in old.aliases)}
+    aliases = list(old.aliases)
+    for spelling in (new.name, *new.aliases):
+        if spelling.casefold() not in known:
+            aliases.append(spelling)
+            known.add(spelling.casefold())
+    return old.model_copy(update={"aliases": aliases, "role": old.role or new.role,
+                                  "affiliation": old.affiliation or new.affiliation})

@@ -210,7 +210,51 @@ def cmd_check(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _meta_overrides(args: argparse.Namespace):
+    """The --date given on the command line, checked."""
+    import datetime as dt
+
+    published = None
+    if args.date:
+        try:
+            published = dt.date.fromisoformat(args.date)
+        except ValueError:
+            raise InvalidData(f"--date wants YYYY-MM-DD, not {args.date[:20]!r}") from None
+    return published
+
+
+def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
+    """Read every input first; save only if all of them could be read."""
+    from store import Actor
+    from store.ingest.pipeline import ArticleMeta, extract_article
+    from store.ingest.reader import iter_articles
+
+    published = _meta_overrides(args)
+    if args.files.count("-") > 1:
+        raise InvalidData("'-' (standard input) can be given once")
+    known = store.list(Actor)
+    extractions = []
+    for name, text, meta in iter_articles(args.files):
+        meta = ArticleMeta(
+            title=args.title or meta.title, outlet=args.outlet or meta.outlet,
+            published=published or meta.published, url=args.url or meta.url)
+        ex = extract_article(text, meta, known, name="stdin" if name == "-" else name)
+        known = [a for a in known if a.id not in {x.id for x in ex.actors}] + ex.actors
+        extractions.append((name, ex))
+    report = []
+    for name, ex in extractions:
+        added = None if args.dry_run else store.add_article(ex.bundle())
+        report.append(render.ingest_entry(name, ex, saved=added is not None,
+                                          dry_run=args.dry_run))
+    if args.json:
+        _print_json(report)
+    else:
+        render.ingest_summary(report)
+    return 0
+
+
 _COMMANDS = {
+    "ingest": cmd_ingest,
     "quotes": cmd_quotes,
     "actors": cmd_actors,
     "proposals": cmd_proposals,

@@ -18,7 +18,8 @@ from store.views import QuoteView
 
 from .safe import flat, one_line, safe
 
-__all__ = ["actors_table", "diff_table", "one_line", "proposals_table", "quotes_table"]
+__all__ = ["actors_table", "diff_table", "ingest_entry", "ingest_summary", "one_line",
+           "proposals_table", "quotes_table"]
 
 
 def _console() -> Console:
@@ -90,3 +91,44 @@ def diff_table(left: Proposal, right: Proposal, rows: list[DiffRow]) -> None:
                                                           _STATUS_STYLE[row.status]))
         table.add_row(label, _segments(row.left_segments), _segments(row.right_segments))
     _console().print(table)
+
+
+def ingest_entry(name: str, ex, *, saved: bool, dry_run: bool) -> dict:
+    """One article's ingest summary, as JSON-ready data."""
+    speakers = ex.speakers()
+    return {
+        "file": name,
+        "source_id": ex.source.id,
+        "title": ex.source.title,
+        "status": "dry-run" if dry_run else ("added" if saved else "already-present"),
+        "quotes": [{"id": st.id, "speaker": speakers.get(st.actor_id, st.actor_id),
+                    "actor_id": st.actor_id, "text": st.text,
+                    "said_on": st.said_on.isoformat() if st.said_on else None,
+                    "issues": list(st.issues)} for st in ex.statements],
+        "actors": [a.model_dump(mode="json") for a in ex.actors],
+        "scare_quotes_skipped": ex.scare_quotes,
+        "unattributed": ex.unattributed,
+    }
+
+
+def ingest_summary(report: list[dict]) -> None:
+    console = _console()
+    for entry in report:
+        verb = {"added": "added", "already-present": "already in the database",
+                "dry-run": "would add (dry run)"}[entry["status"]]
+        head = Text.assemble((verb, "bold"), ": ", one_line(entry["title"]), " ",
+                             (f"[{entry['source_id']}]", "dim"))
+        console.print(head)
+        if entry["status"] == "already-present":
+            continue
+        names = sorted({q["speaker"] for q in entry["quotes"]})
+        console.print(Text(f"  {len(entry['quotes'])} quotes from {len(names)} speakers: "
+                           + one_line(", ".join(names))))
+        for q in entry["quotes"]:
+            console.print(Text.assemble("  ", (one_line(q["speaker"])[:24].ljust(24), "bold"),
+                                        " ", one_line(q["text"])[:90]))
+        skipped = entry["scare_quotes_skipped"]
+        lost = len(entry["unattributed"])
+        if skipped or lost:
+            console.print(Text(f"  skipped: {skipped} scare quotes, {lost} quotes with no "
+                               "speaker found", style="dim"))

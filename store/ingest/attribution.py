@@ -1,0 +1,255 @@
+"""Who said each quote: the attribution rules of English news writing.
+
+In the order a careful reader tries them:
+
+1. right after the quote: `," Lavrov wrote`, `,’ said François Heisbourg`,
+   `," the head of the MFA emphasized`;
+2. later in the same sentence: `..., when Moscow invaded ..., said Thomas Gomart`;
+3. before it, in its sentence: `Sybiha stressed that ...: "`, `The minister
+   added that he "`, `President Donald Trump, who urged ... to ‘`,
+   `According to X, "`, `... was said by X`;
+4. the next sentence: `This was reported by Foreign Minister Andriy Sybiha`;
+5. a quote that makes up its own sentence right after another quote
+   continues that speaker.
+
+Quote text is masked while these patterns run, so words inside quotes are
+never taken for attributions. A quote attributed by rule 1, by a colon or
+`that he` intro, or by 5 is *direct*; one to three word quotes are kept only
+when direct (otherwise they are scare quotes).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .entities import ArticleEntities, Entity
+from .lexicon import lexicon
+from .marks import QuoteSpan
+from .names import Phrase, parse_phrase
+
+__all__ = ["Attribution", "attribute_quotes"]
+
+_ADVERBS = r"(?:has|had|have|also|then|later|further|again|once|previously|recently|earlier|" \
+           r"repeatedly|would|will|had\s+earlier|himself|herself|itself|simply|bluntly|flatly)"
+_NP = r"[^,.;:!?\"“”‘’()\[\]\n]{1,80}?"
+_LEADING = re.compile(r"^\s*(?:however|but|and|meanwhile|earlier|later|also|yet|still|so|"
+                      r"instead|indeed|moreover|in\s+turn|for\s+his\s+part|for\s+her\s+part)\b[\s,]*",
+                      re.IGNORECASE)
+_DELIMS = re.compile(r"[,;:—–]|\b(?:that|but|and|while|because|although|though|whereas)\b",
+                     re.IGNORECASE)
+_SENTENCE_NAME = re.compile(
+    r"(?:^|\n\n|[.!?][\"”’']?\s+)([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,3})")
+_BOUNDARY = re.compile(r"[.!?…][\"”’']?\s+(?=[A-Z\"“‘'«])")
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    entity: Entity | None
+    direct: bool
+    clause: tuple[int, int]  # where the attribution was read (for dates)
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    v = lexicon().verb_pattern
+    return {
+        "verb": re.compile(rf"\b(?:{v})\b", re.IGNORECASE),
+        "after_inverted": re.compile(rf"^\s*[,.!?]?\s*(?:{v})\s+(?P<np>[^,.;:!?\n]+)", re.I),
+        "after_normal": re.compile(
+            rf"^\s*[,.!?]?\s*(?P<np>{_NP})\s+(?:{_ADVERBS}\s+)*(?:{v})\b", re.IGNORECASE),
+        "far_inverted": re.compile(rf"[,;—–]\s*(?:{v})\s+(?P<np>[^,.;:!?\n]+)", re.IGNORECASE),
+        "far_normal": re.compile(
+            rf"[,;—–]\s*(?P<np>{_NP})\s+(?:{_ADVERBS}\s+)*(?:{v})\s*(?:[,.;:!?]|$|\s+(?:on|in|at|"
+            r"to|during|after|yesterday|today|last|earlier|this|that|when|while)\b)",
+            re.IGNORECASE),
+        "according": re.compile(r"\baccording\s+to\s+(?P<np>[^,.;:!?\n]+)", re.IGNORECASE),
+        "passive": re.compile(rf"\b(?:was|were|is|are|been)\s+(?:{v}|made|posted|published|"
+                              rf"written|voiced)\s+by\s+(?P<np>[^,.;:!?\n]+)", re.IGNORECASE),
+        "next": re.compile(rf"^\s*(?:this|that|it|these\s+words|the\s+remarks?|the\s+statement)\s+"
+                           rf"(?:was|were|has\s+been|had\s+been)\s+(?:{v}|made|posted|published|"
+                           rf"written|voiced)\s+by\s+(?P<np>[^,.;:!?\n]+)", re.IGNORECASE),
+        "intro_end": re.compile(rf"(?:\b(?:{v})\b[^.!?]*:|\b(?:{v})\s*(?:that\s+)?"
+                                rf"(?:(?:he|she|it|they)\s+)?)\s*$", re.IGNORECASE),
+        "passive_verb": re.compile(r"\b(?:is|was|are|were|be|been|being)\s+$", re.IGNORECASE),
+    }
+
+
+def _mask(text: str, quotes: list[QuoteSpan]) -> str:
+    """The text with quote interiors blanked out (the last character kept for sentence ends)."""
+    chars = list(text)
+    for q in quotes:
+        for i in range(q.open_at + 1, max(q.open_at + 1, q.close_at - 1)):
+            if chars[i] != "\n":
+                chars[i] = "x"
+    return "".join(chars)
+
+
+def _sentence_bounds(masked: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around [start, end): from the last boundary before to the first after."""
+    para_start = masked.rfind("\n\n", 0, start)
+    para_start = 0 if para_start < 0 else para_start + 2
+    para_end = masked.find("\n\n", end)
+    para_end = len(masked) if para_end < 0 else para_end
+    s = para_start
+    for m in _BOUNDARY.finditer(masked[:start + 1], para_start):
+        if m.end() <= start:
+            s = m.end()
+    m = _BOUNDARY.search(masked, max(start, end - 2), para_end)
+    return s, (m.start() + 1 if m else para_end)
+
+
+def _phrase(np: str) -> Phrase | None:
+    phrase = parse_phrase(np)
+    if phrase is None or (phrase.kind == "person" and "x" * 4 in phrase.name):
+        return None
+    return phrase
+
+
+def _subject(masked: str, sentence_start: int, verb_at: int) -> tuple[Phrase, int] | None:
+    """The subject of the speech verb at `verb_at`, skipping appositives; None if none."""
+    pieces = []
+    last = sentence_start
+    for m in _DELIMS.finditer(masked, sentence_start, verb_at):
+        pieces.append((last, m.start()))
+        last = m.end()
+    pieces.append((last, verb_at))
+    for k in range(len(pieces) - 1, -1, -1):
+        a, b = pieces[k]
+        chunk = _LEADING.sub("", masked[a:b]).strip()
+        chunk = re.sub(rf"(?:\s+{_ADVERBS})+$", "", chunk, flags=re.IGNORECASE).strip()
+        if not chunk:
+            continue
+        if chunk.casefold() in ("who", "which") and k > 0:
+            a, b = pieces[k - 1]
+            tail = " ".join(masked[a:b].split()[-6:])
+            m = re.search(r"((?:[A-Z][\w’'.\-]*\s+){0,5}[A-Z][\w’'.\-]*)\s*$", tail)
+            phrase = _phrase(m.group(1)) if m else None
+            return (phrase, a) if phrase else None
+        phrase = _phrase(chunk)
+        if phrase is not None:
+            return phrase, a
+        words = chunk.split()
+        if (words and words[0].casefold() in lexicon().role_words | {"a", "an"}) or len(words) > 9:
+            continue  # an appositive between the subject and its verb
+        return None
+    return None
+
+
+class _Attributor:
+    def __init__(self, text: str, quotes: list[QuoteSpan], entities: ArticleEntities) -> None:
+        self.text = text
+        self.quotes = quotes
+        self.entities = entities
+        self.masked = _mask(text, quotes)
+        self.p = _patterns()
+
+    def salience_pass(self) -> None:
+        """Subjects of speech verbs and sentence-initial names become salient where they stand."""
+        masked = self.masked
+        for m in self.p["verb"].finditer(masked):
+            if self.p["passive_verb"].search(masked, max(0, m.start() - 8), m.start()):
+                continue
+            start, _ = _sentence_bounds(masked, m.start(), m.end())
+            found = _subject(masked, start, m.start())
+            if found and found[0].kind in ("person", "institution", "state"):
+                self._entity(found[0], m.start(), None)
+        for m in _SENTENCE_NAME.finditer(masked):
+            phrase = parse_phrase(m.group(1))
+            if phrase and phrase.kind == "person" and len(phrase.name.split()) > 1:
+                self._entity(phrase, m.start(1), None)
+
+    def _entity(self, phrase: Phrase, pos: int, last: Entity | None) -> Entity | None:
+        entity = self.entities.entity_for(phrase, pos, last)
+        if entity is not None:
+            self.entities.mark_salient(entity, pos)
+        return entity
+
+    def attribute(self) -> list[Attribution]:
+        out: list[Attribution] = []
+        last: Entity | None = None
+        prev: QuoteSpan | None = None
+        for q in self.quotes:
+            att = self._one(q, last, prev, out[-1] if out else None)
+            out.append(att)
+            if att.entity is not None:
+                last = att.entity
+                self.entities.mark_salient(att.entity, q.outer_end)
+            prev = q
+        return out
+
+    def _one(self, q: QuoteSpan, last: Entity | None, prev: QuoteSpan | None,
+             prev_att: Attribution | None) -> Attribution:
+        masked, p = self.masked, self.p
+        s_start, s_end = _sentence_bounds(masked, q.open_at, q.outer_end)
+        after = masked[q.outer_end:max(q.outer_end, s_end)]
+        # 1. right after the closing mark
+        for key in ("after_inverted", "after_normal"):
+            m = p[key].match(after)
+            if m and (phrase := _phrase(m.group("np"))):
+                entity = self._entity(phrase, q.outer_end, last)
+                if entity:
+                    return Attribution(entity, True, (q.outer_end, q.outer_end + m.end()))
+        # 2. later in the same sentence
+        for key in ("far_inverted", "far_normal"):
+            for m in p[key].finditer(after):
+                if phrase := _phrase(m.group("np")):
+                    entity = self._entity(phrase, q.outer_end + m.start(), last)
+                    if entity:
+                        span = (q.outer_end + m.start(), q.outer_end + m.end())
+                        return Attribution(entity, False, span)
+        # 3. before it, in its sentence
+        before = masked[s_start:q.open_at]
+        direct = bool(p["intro_end"].search(before))
+        found = self._before(before, s_start, last)
+        if found:
+            return Attribution(found, direct, (s_start, q.open_at))
+        # 4. the next sentence
+        nxt = masked[s_end:s_end + 300]
+        m = p["next"].match(nxt)
+        if m and (phrase := _phrase(m.group("np"))):
+            entity = self._entity(phrase, s_end, last)
+            if entity:
+                return Attribution(entity, False, (s_end, s_end + m.end()))
+        # 5. a quote that is its own sentence, right after another quote
+        if prev is not None and prev_att is not None and prev_att.entity is not None \
+                and not before.strip() and not masked[prev.outer_end:q.open_at].count("\n\n") > 1 \
+                and not p["verb"].search(masked, prev_att.clause[1], q.open_at) \
+                and self._adjacent(prev, prev_att, q):
+            return Attribution(prev_att.entity, True, prev_att.clause)
+        return Attribution(None, False, (s_start, s_end))
+
+    def _adjacent(self, prev: QuoteSpan, prev_att: Attribution, q: QuoteSpan) -> bool:
+        """Only the previous quote and its attribution stand between the two quotes."""
+        gap = self.masked[max(prev.outer_end, prev_att.clause[1]):q.open_at]
+        return not re.search(r"\w", gap)
+
+    def _before(self, before: str, offset: int, last: Entity | None) -> Entity | None:
+        p = self.p
+        m = p["according"].search(before)
+        if m and (phrase := _phrase(m.group("np"))):
+            return self._entity(phrase, offset + m.start(), last)
+        passives = list(p["passive"].finditer(before))
+        m = passives[-1] if passives else None
+        if m and (phrase := _phrase(m.group("np"))):
+            return self._entity(phrase, offset + m.start(), last)
+        verbs = list(p["verb"].finditer(before))
+        for v in reversed(verbs):
+            if p["passive_verb"].search(before, max(0, v.start() - 8), v.start()):
+                continue
+            inverted = re.match(rf"\s+(?P<np>{_NP})\s*[:,]?\s*$", before[v.end():])
+            if inverted and (phrase := _phrase(inverted.group("np"))):
+                return self._entity(phrase, offset + v.end(), last)
+            found = _subject(self.masked, offset, offset + v.start())
+            if found:
+                return self._entity(found[0], offset + v.start(), last)
+        return None
+
+
+def attribute_quotes(text: str, quotes: list[QuoteSpan],
+                     entities: ArticleEntities) -> list[Attribution]:
+    """One Attribution per quote, in order."""
+    worker = _Attributor(text, quotes, entities)
+    worker.salience_pass()
+    return worker.attribute()

@@ -1,0 +1,126 @@
+"""Reading a noun phrase as a speaker: a person, an institution, a state,
+an anonymous source, a pronoun or a description to resolve.
+
+    "French President Emmanuel Macron" -> person Emmanuel Macron, role French President
+    "the Kremlin"                      -> institution Kremlin
+    "Moscow"                           -> state Russia
+    "a European diplomat"              -> anonymous "A European diplomat"
+    "she", "it"                        -> pronoun
+    "the head of the MFA"              -> description, resolved against the article
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import lexicon
+
+__all__ = ["Phrase", "parse_phrase", "split_title"]
+
+_CUT_AT = re.compile(
+    r"\s+(?:on|in|at|during|after|before|from|by|with|yesterday|today|tonight|last|earlier|"
+    r"later|this|when|as|while|via|through|told|speaking|who|which|whose|according)\b.*$|"
+    r"\s*[,;:(\[—–].*$",
+    re.DOTALL,
+)
+_POSSESSIVE = re.compile(r"[’']s?$")
+_CAPITAL = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-Я]")
+_PARTICLES = {"de", "van", "von", "der", "den", "al", "bin", "da", "di", "du", "le", "la", "dos",
+              "del", "el", "ter", "zu"}
+_ANON = {"a", "an", "one", "another"}
+_POSSESSIVE_PRONOUNS = {"his", "her", "its", "their"}
+_PRONOUNS = {"he", "she", "it", "they"}
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """What a noun phrase names. kind: person, institution, state, anonymous,
+    pronoun or description."""
+
+    kind: str
+    name: str
+    role: str | None = None
+
+
+def _bare(token: str) -> str:
+    return _POSSESSIVE.sub("", token.strip(".,;:")).casefold()
+
+
+def _is_capital(token: str) -> bool:
+    return bool(_CAPITAL.match(token)) or token.casefold() in _PARTICLES
+
+
+def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """('French President Emmanuel Macron') -> (['French', 'President'], ['Emmanuel', 'Macron'])."""
+    lex = lexicon()
+    last_title = -1
+    for i, tok in enumerate(tokens):
+        if _bare(tok) in lex.titles:
+            last_title = i
+    return tokens[: last_title + 1], tokens[last_title + 1 :]
+
+
+def parse_phrase(text: str) -> Phrase | None:
+    """What a speaker phrase names, or None when it cannot be a speaker."""
+    lex = lexicon()
+    np = _CUT_AT.sub("", " ".join(text.split())).strip(" .,;:'\"“”‘’")
+    tokens = np.split()
+    if not tokens or len(tokens) > 9:
+        return None
+    first = tokens[0].casefold()
+    if len(tokens) == 1 and first in _PRONOUNS:
+        return Phrase("pronoun", first)
+    if first in _ANON:
+        if len(tokens) < 2:
+            return None
+        return Phrase("anonymous", np[0].upper() + np[1:])
+    if first in _POSSESSIVE_PRONOUNS:
+        return _description(tokens[1:])
+    plain = np[4:] if first == "the" else np
+    state = lex.states.get(plain.casefold())
+    if state:
+        return Phrase("state", state)
+    if first == "the":
+        rest = tokens[1:]
+        if not rest:
+            return None
+        titles, name = split_title(rest)
+        if name and all(_is_capital(t) for t in name):
+            return _named(titles, name)
+        if not name and any(_bare(t) in lex.role_words for t in rest):
+            return Phrase("description", " ".join(rest))  # 'the US President'
+        if all(_is_capital(t) for t in rest) or any(_bare(t) in lex.organisation_words
+                                                    for t in rest):
+            return Phrase("institution", " ".join(rest))
+        return _description(rest)
+    if not _is_capital(tokens[0]) and _bare(tokens[0]) not in lex.titles:
+        return None
+    titles, name = split_title(tokens)
+    if not name:
+        return Phrase("description", np)
+    if not all(_is_capital(t) for t in name):
+        return None
+    return _named(titles, name)
+
+
+def _description(tokens: list[str]) -> Phrase | None:
+    """'the minister', 'his spokeswoman': only a phrase with a role word names someone."""
+    if tokens and any(_bare(t) in lexicon().role_words for t in tokens):
+        return Phrase("description", " ".join(tokens))
+    return None
+
+
+def _named(titles: list[str], name: list[str]) -> Phrase | None:
+    lex = lexicon()
+    full = " ".join(name)
+    if all(_bare(t) in lex.role_words for t in name):
+        return Phrase("description", " ".join([*titles, *name]))  # 'Senior Fellow'
+
+    if lex.states.get(full.casefold()):
+        return Phrase("state", lex.states[full.casefold()])
+    if any(_bare(t) in lex.organisation_words for t in name):
+        return Phrase("institution", " ".join([*titles, *name]) if titles else full)
+    if len(name) > 4:
+        return None
+    return Phrase("person", full, " ".join(titles) or None)
