@@ -25,7 +25,14 @@ __all__ = ["ArticleEntities", "Entity"]
 
 _TOKEN = re.compile(r"[^\W\d_](?:[\w’'\-]|\.(?=\w))*")
 #: Capitalised words that start sentences or name days, never a person's name.
-_NOT_NAMES = frozenset(["a", "an", "and", "as", "at", "after", "although", "also", "according", "any", "before", "but", "by", "during", "earlier", "for", "from", "he", "her", "his", "however", "i", "if", "in", "it", "its", "last", "later", "many", "meanwhile", "most", "no", "of", "on", "our", "she", "since", "so", "some", "than", "that", "the", "their", "these", "they", "this", "those", "though", "to", "under", "we", "when", "where", "whether", "which", "while", "who", "with", "without", "yet", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])
+_NOT_NAMES = frozenset("""
+    a an and as at after although also according any before but by during earlier for from
+    he her his however i if in it its last later many meanwhile most no of on our she
+    since so some than that the their these they this those though to under we when where
+    whether which while who with without yet monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october
+    november december
+""".split())
 _CAP = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-Я]")
 _NATIONALITY = re.compile(r"^(?:[A-Z]{2,3}|[A-Z]\.[A-Z]\.|[A-Z][a-z]+(?:ian|ese|ish|an|ch|i))$")
 _ORG_RUN = re.compile(r"(?:the\s+)?((?:[A-Z][\w’'.\-]*)(?:\s+(?:for|of|and|on|[A-Z][\w’'.\-]*))*)")
