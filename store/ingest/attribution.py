@@ -37,8 +37,6 @@ _NP = r"[^,.;:!?\"“”‘’()\[\]\n]{1,80}?"
 _LEADING = re.compile(r"^\s*(?:however|but|and|meanwhile|earlier|later|also|yet|still|so|"
                       r"instead|indeed|moreover|in\s+turn|for\s+his\s+part|for\s+her\s+part)\b[\s,]*",
                       re.IGNORECASE)
-_DELIMS = re.compile(r"[,;:—–]|\b(?:that|but|and|while|because|although|though|whereas)\b",
-                     re.IGNORECASE)
 _SENTENCE_NAME = re.compile(
     r"(?:^|\n\n|[.!?][\"”’']?\s+)([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,3})")
 _BOUNDARY = re.compile(r"[.!?…][\"”’']?\s+(?=[A-Z\"“‘'«])")
@@ -48,7 +46,12 @@ _BOUNDARY = re.compile(r"[.!?…][\"”’']?\s+(?=[A-Z\"“‘'«])")
 class Attribution:
     entity: Entity | None
     direct: bool
-    clause: tuple[int, int]  # where the attribution was read (for dates)
+    clause: tuple[int, int]  # the attribution's own words
+    context: tuple[int, int] | None = None  # where to look for when it was said
+
+    @property
+    def when(self) -> tuple[int, int]:
+        return self.context or self.clause
 
 
 @cache
@@ -56,7 +59,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     v = lexicon().verb_pattern
     return {
         "verb": re.compile(rf"\b(?:{v})\b", re.IGNORECASE),
-        "after_inverted": re.compile(rf"^\s*[,.!?]?\s*(?:{v})\s+(?P<np>[^,.;:!?\n]+)", re.I),
+        "after_inverted": re.compile(
+            rf"^\s*[,.!?]?\s*(?:(?:{v})|according\s+to)\s+(?P<np>[^,.;:!?\n]+)", re.I),
         "after_normal": re.compile(
             rf"^\s*[,.!?]?\s*(?P<np>{_NP})\s+(?:{_ADVERBS}\s+)*(?:{v})\b", re.IGNORECASE),
         "far_inverted": re.compile(rf"[,;—–]\s*(?:{v})\s+(?P<np>[^,.;:!?\n]+)", re.IGNORECASE),
@@ -107,32 +111,44 @@ def _phrase(np: str) -> Phrase | None:
     return phrase
 
 
+_CLAUSE = re.compile(r"\b(?:that|but|and|while|because|although|though|whereas)\b",
+                     re.IGNORECASE)
+_ASIDE = re.compile(r"^\s*(?:who|which|whose|where|speaking|writing|talking|according|"
+                    r"[a-z]+ing\b|a|an)\b", re.IGNORECASE)
+
+
 def _subject(masked: str, sentence_start: int, verb_at: int) -> tuple[Phrase, int] | None:
-    """The subject of the speech verb at `verb_at`, skipping appositives; None if none."""
+    """The subject of the speech verb at `verb_at`, skipping appositives and asides.
+
+    'A senior official, who spoke on condition of anonymity because ..., said'
+    -> 'A senior official'; 'Macron ..., but stressed' -> None (no subject of its own).
+    """
     pieces = []
     last = sentence_start
-    for m in _DELIMS.finditer(masked, sentence_start, verb_at):
-        pieces.append((last, m.start()))
-        last = m.end()
+    for m in re.finditer(r"[,;:—–]", masked[sentence_start:verb_at]):
+        pieces.append((last, sentence_start + m.start()))
+        last = sentence_start + m.end()
     pieces.append((last, verb_at))
     for k in range(len(pieces) - 1, -1, -1):
         a, b = pieces[k]
-        chunk = _LEADING.sub("", masked[a:b]).strip()
+        piece = masked[a:b]
+        tail = _CLAUSE.split(piece)[-1]
+        chunk = _LEADING.sub("", tail).strip()
         chunk = re.sub(rf"(?:\s+{_ADVERBS})+$", "", chunk, flags=re.IGNORECASE).strip()
         if not chunk:
             continue
         if chunk.casefold() in ("who", "which") and k > 0:
             a, b = pieces[k - 1]
-            tail = " ".join(masked[a:b].split()[-6:])
-            m = re.search(r"((?:[A-Z][\w’'.\-]*\s+){0,5}[A-Z][\w’'.\-]*)\s*$", tail)
+            words = " ".join(masked[a:b].split()[-6:])
+            m = re.search(r"((?:[A-Z][\w’'.\-]*\s+){0,5}[A-Z][\w’'.\-]*)\s*$", words)
             phrase = _phrase(m.group(1)) if m else None
             return (phrase, a) if phrase else None
         phrase = _phrase(chunk)
         if phrase is not None:
             return phrase, a
-        words = chunk.split()
-        if (words and words[0].casefold() in lexicon().role_words | {"a", "an"}) or len(words) > 9:
-            continue  # an appositive between the subject and its verb
+        first = piece.split()[0].casefold() if piece.split() else ""
+        if _ASIDE.match(piece) or first in lexicon().role_words:
+            continue  # an appositive or aside between the subject and its verb
         return None
     return None
 
@@ -159,6 +175,20 @@ class _Attributor:
             phrase = parse_phrase(m.group(1))
             if phrase and phrase.kind == "person" and len(phrase.name.split()) > 1:
                 self._entity(phrase, m.start(1), None)
+        # The first person a sentence names is usually its subject: what 'he' refers to next.
+        people = {s: e for e in self.entities.entities if e.kind == "person"
+                  for s in (*e.spellings, e.surname)}
+        if people:
+            names = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in
+                                                    sorted(people, key=len, reverse=True))
+                               + r")\b")
+            starts = [0, *(m.end() for m in _BOUNDARY.finditer(masked)),
+                      *(m.end() for m in re.finditer(r"\n\n", masked))]
+            for start in sorted(set(starts)):
+                end = _sentence_bounds(masked, start, start)[1]
+                first = names.search(masked, start, end)
+                if first:
+                    self.entities.mark_salient(people[first.group()], first.start())
 
     def _entity(self, phrase: Phrase, pos: int, last: Entity | None) -> Entity | None:
         entity = self.entities.entity_for(phrase, pos, last)
@@ -190,7 +220,8 @@ class _Attributor:
             if m and (phrase := _phrase(m.group("np"))):
                 entity = self._entity(phrase, q.outer_end, last)
                 if entity:
-                    return Attribution(entity, True, (q.outer_end, q.outer_end + m.end()))
+                    return Attribution(entity, True, (q.outer_end, q.outer_end + m.end()),
+                                       (q.outer_end, max(q.outer_end, s_end)))
         # 2. later in the same sentence
         for key in ("far_inverted", "far_normal"):
             for m in p[key].finditer(after):
@@ -221,8 +252,9 @@ class _Attributor:
         return Attribution(None, False, (s_start, s_end))
 
     def _adjacent(self, prev: QuoteSpan, prev_att: Attribution, q: QuoteSpan) -> bool:
-        """Only the previous quote and its attribution stand between the two quotes."""
-        gap = self.masked[max(prev.outer_end, prev_att.clause[1]):q.open_at]
+        """The sentence of the previous quote (and its attribution) ends where this one starts."""
+        _, prev_end = _sentence_bounds(self.masked, prev.open_at, prev.outer_end)
+        gap = self.masked[max(prev_end, prev_att.clause[1]):q.open_at]
         return not re.search(r"\w", gap)
 
     def _before(self, before: str, offset: int, last: Entity | None) -> Entity | None:
@@ -238,7 +270,7 @@ class _Attributor:
         for v in reversed(verbs):
             if p["passive_verb"].search(before, max(0, v.start() - 8), v.start()):
                 continue
-            inverted = re.match(rf"\s+(?P<np>{_NP})\s*[:,]?\s*$", before[v.end():])
+            inverted = re.match(rf"\s+(?P<np>{_NP})\s*:\s*$", before[v.end():])
             if inverted and (phrase := _phrase(inverted.group("np"))):
                 return self._entity(phrase, offset + v.end(), last)
             found = _subject(self.masked, offset, offset + v.start())

@@ -81,6 +81,11 @@ def _find_close(text: str, start: int, limit: int, closers: tuple[str, ...]) -> 
     return -1
 
 
+def _starts_sentence(text: str, i: int) -> bool:
+    before = text[max(0, i - 3):i].rstrip(" ")
+    return not before or before.endswith(("\n", ":", ".", "!", "?"))
+
+
 def find_quotes(text: str) -> list[QuoteSpan]:
     """Every outermost quoted passage in the cleaned text, in order."""
     out: list[QuoteSpan] = []
@@ -95,7 +100,10 @@ def find_quotes(text: str) -> list[QuoteSpan]:
         para_end = n if para_end < 0 else para_end
         close = _find_close(text, i + 1, para_end, closers)
         # A quote running over paragraphs: no close here, the next paragraph opens again.
-        while close < 0 and para_end < n and text[para_end + 2:para_end + 3] == ch:
+        # Only a quote that starts a sentence can: 'was "not ready.' is just unbalanced.
+        starts_sentence = _starts_sentence(text, i)
+        while (close < 0 and starts_sentence and para_end < n
+               and text[para_end + 2:para_end + 3] == ch):
             next_end = text.find("\n\n", para_end + 2)
             next_end = n if next_end < 0 else next_end
             close = _find_close(text, para_end + 3, next_end, closers)

@@ -31,6 +31,9 @@ _PARTICLES = {"de", "van", "von", "der", "den", "al", "bin", "da", "di", "du", "
 _ANON = {"a", "an", "one", "another"}
 _POSSESSIVE_PRONOUNS = {"his", "her", "its", "their"}
 _PRONOUNS = {"he", "she", "it", "they"}
+#: Plural nouns that name an unnamed group of sources.
+_GROUPS = {"officials", "diplomats", "sources", "analysts", "experts", "lawmakers", "observers",
+           "critics", "residents", "witnesses", "negotiators", "aides", "insiders", "people"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +97,16 @@ def parse_phrase(text: str) -> Phrase | None:
                                                     for t in rest):
             return Phrase("institution", " ".join(rest))
         return _description(rest)
+    if tokens[-1].casefold() in _GROUPS:
+        return Phrase("anonymous", np[0].upper() + np[1:])  # 'Western diplomats', 'officials'
     if not _is_capital(tokens[0]) and _bare(tokens[0]) not in lex.titles:
         return None
     titles, name = split_title(tokens)
     if not name:
         return Phrase("description", np)
     if not all(_is_capital(t) for t in name):
+        if any(_bare(t) in lex.organisation_words for t in tokens):
+            return Phrase("institution", np)  # "Ukraine's foreign ministry"
         return None
     return _named(titles, name)
 

@@ -24,12 +24,12 @@ from ..models import (
     slugify,
     statement_id,
 )
-from .attribution import attribute_quotes
+from .attribution import Attribution, attribute_quotes
 from .clean import clean_article
 from .dates import resolve_date
 from .entities import ArticleEntities, Entity, _same_person
 from .issues import tag_issues
-from .marks import find_quotes
+from .marks import QuoteSpan, find_quotes
 
 __all__ = ["ArticleMeta", "Extraction", "extract_article"]
 
@@ -123,6 +123,28 @@ def _actor_for(entity: Entity, known: list[Actor], source_id: str) -> Actor:
                  role=entity.role, affiliation=entity.affiliation)
 
 
+_INTERJECTION = re.compile(r"\s*(?:,[^.!?\"“”‘’«»\n]{0,80})?[,;:]\s*$")
+
+
+def _join_split_quotes(text: str, quotes: list[QuoteSpan],
+                       atts: list[Attribution]) -> list[tuple[QuoteSpan, Attribution]]:
+    """'"First part," he said, "second part."' is one statement: the span covers both
+    parts (and, verbatim, the attribution between them)."""
+    out: list[tuple[QuoteSpan, Attribution]] = []
+    for q, att in zip(quotes, atts, strict=True):
+        if out:
+            pq, patt = out[-1]
+            between_start = patt.clause[1]
+            if (patt.entity is not None and patt.direct and pq.outer_end <= between_start
+                    <= q.open_at and text[pq.close_at - 1] in ",—–"
+                    and _INTERJECTION.fullmatch(text[between_start:q.open_at])
+                    and "\n" not in text[pq.outer_end:q.open_at]):
+                out[-1] = (QuoteSpan(pq.open_at, q.close_at, pq.start, q.end, pq.double), patt)
+                continue
+        out.append((q, att))
+    return out
+
+
 def extract_article(raw: str, meta: ArticleMeta, known: list[Actor] | None = None,
                     name: str = "input") -> Extraction:
     """Everything an article says, attributed; `known` actors are reused and merged."""
@@ -145,7 +167,7 @@ def extract_article(raw: str, meta: ArticleMeta, known: list[Actor] | None = Non
     statements: list[Statement] = []
     scare = 0
     unattributed: list[str] = []
-    for q, att in zip(quotes, attribute_quotes(text, quotes, entities), strict=True):
+    for q, att in _join_split_quotes(text, quotes, attribute_quotes(text, quotes, entities)):
         quote = text[q.start:q.end]
         short = len(_WORDS.findall(quote)) <= 3
         if short and not att.direct:
@@ -159,7 +181,7 @@ def extract_article(raw: str, meta: ArticleMeta, known: list[Actor] | None = Non
             actor = _actor_for(att.entity, known, source.id)
             by_entity[id(att.entity)] = actor
             known = [a for a in known if a.id != actor.id] + [actor]
-        said_on, precision = resolve_date([text[att.clause[0]:att.clause[1]]], meta.published)
+        said_on, precision = resolve_date([text[att.when[0]:att.when[1]]], meta.published)
         statements.append(Statement(
             id=statement_id(source.id, q.start, q.end), actor_id=actor.id, text=quote,
             source_id=source.id, span=(q.start, q.end), said_on=said_on,
