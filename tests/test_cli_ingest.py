@@ -108,6 +108,7 @@ def test_markdown_file(capsys, tmp_path):
     md.write_text("# Talks in Riyadh\n\nThe envoy **spoke** to [reporters](http://x.y).\n\n"
                   "> \"We are ready for a ceasefire on land and at sea,\" Rustem Umerov said.\n")
     code, out, _ = run(capsys, "ingest", str(md), "--db", str(tmp_path / "db.json"), "--json")
+    assert code == 0
     (entry,) = json.loads(out)
     assert entry["title"] == "Talks in Riyadh"
     assert entry["quotes"][0]["speaker"] == "Rustem Umerov"
@@ -177,6 +178,7 @@ def test_the_seed_article_gives_the_gold_speakers(capsys, tmp_path):
     code, out, _ = run(capsys, "ingest", str(SHARED_ARTICLES /
                                             "dailymail-kremlin-rejects-us-plan.txt"),
                        "--db", str(tmp_path / "db.json"), "--json")
+    assert code == 0
     speakers = {q["speaker"] for q in json.loads(out)[0]["quotes"]}
     assert {"Sergei Lavrov", "Dara Massicot", "Kremlin", "Donald Trump", "François Heisbourg",
             "Emmanuel Macron", "A European diplomat", "Thomas Gomart"} <= speakers
