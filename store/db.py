@@ -272,32 +272,50 @@ class Store:
             return added
 
     def add_article(self, bundle: Bundle) -> Bundle | None:
-        """Add an ingested article in one write; None if its text is stored already.
+        """Add one ingested article; None if its text is stored already."""
+        return self.add_articles([bundle])[0]
+
+    def add_articles(self, bundles: list[Bundle]) -> list[Bundle | None]:
+        """Add ingested articles in one write; None for each whose text is stored already.
 
         Checked under the lock, so two processes ingesting the same article
         store it once. Actors that exist already are merged (aliases added,
-        a missing role or affiliation filled in), never replaced.
+        a missing role or affiliation filled in), never replaced. All of it
+        is validated before anything is written.
         """
         with self._locked():
             tables = self._tables()
             hashes = {d.get("content_hash") for d in tables.get("sources", {}).values()}
-            if any(s.content_hash in hashes for s in bundle.sources):
-                return None
-            stored = tables.get("actors", {})
-            actors = []
-            for actor in bundle.actors:
-                old = stored.get(actor.id)
-                if old is not None:
-                    actor = _merge_actor(_from_doc(Actor, actor.id, old), actor)
-                    if _to_doc(actor) == old:
-                        continue
-                actors.append(actor)
-            fresh = Bundle(actors=actors, sources=bundle.sources,
-                           statements=bundle.statements, proposals=bundle.proposals)
-            self._check_unique(fresh)
-            self._check_references(fresh, tables)
-            self._write(fresh)
-            return fresh
+            actors: dict[str, Actor] = {}
+            results: list[Bundle | None] = []
+            merged = Bundle()
+            for bundle in bundles:
+                if any(s.content_hash in hashes for s in bundle.sources):
+                    results.append(None)
+                    continue
+                hashes.update(s.content_hash for s in bundle.sources)
+                fresh_actors = []
+                for actor in bundle.actors:
+                    old = actors.get(actor.id)
+                    if old is None and actor.id in tables.get("actors", {}):
+                        old = _from_doc(Actor, actor.id, tables["actors"][actor.id])
+                    if old is not None:
+                        actor = _merge_actor(old, actor)
+                        if actor == old:
+                            continue
+                    actors[actor.id] = actor
+                    fresh_actors.append(actor)
+                fresh = Bundle(actors=fresh_actors, sources=bundle.sources,
+                               statements=bundle.statements, proposals=bundle.proposals)
+                results.append(fresh)
+                for model in MODELS:
+                    merged.of(model).extend(fresh.of(model))
+            merged.actors = list(actors.values())
+            self._check_unique(merged)
+            self._check_references(merged, tables)
+            if merged.count():
+                self._write(merged)
+            return results
 
     def _write(self, bundle: Bundle) -> None:
         """Put every object of a (checked) bundle in its table, in one file write."""

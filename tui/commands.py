@@ -224,7 +224,7 @@ def _meta_overrides(args: argparse.Namespace):
 
 
 def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
-    """Read every input first; save only if all of them could be read."""
+    """Read and extract every input first; then save them all in one write."""
     from store import Actor
     from store.ingest.pipeline import ArticleMeta, extract_article
     from store.ingest.reader import iter_articles
@@ -241,11 +241,12 @@ def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
         ex = extract_article(text, meta, known, name="stdin" if name == "-" else name)
         known = [a for a in known if a.id not in {x.id for x in ex.actors}] + ex.actors
         extractions.append((name, ex))
-    report = []
-    for name, ex in extractions:
-        added = None if args.dry_run else store.add_article(ex.bundle())
-        report.append(render.ingest_entry(name, ex, saved=added is not None,
-                                          dry_run=args.dry_run))
+    if args.dry_run:
+        saved = [None] * len(extractions)
+    else:
+        saved = store.add_articles([ex.bundle() for _, ex in extractions])
+    report = [render.ingest_entry(name, ex, saved=added is not None, dry_run=args.dry_run)
+              for (name, ex), added in zip(extractions, saved, strict=True)]
     if args.json:
         _print_json(report)
     else:

@@ -20,6 +20,7 @@ when direct (otherwise they are scare quotes).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -54,11 +55,48 @@ class Attribution:
         return self.context or self.clause
 
 
+class _Verbs:
+    """Finds speech verbs fast: one word regex and a set, not a 200-way alternation."""
+
+    _WORD = re.compile(r"[A-Za-z]+(?:\s+(?:out|up|on|reporters|journalists))?")
+
+    def __init__(self, verbs: tuple[str, ...]) -> None:
+        self.single = {v for v in verbs if " " not in v}
+        self.double = {" ".join(v.split()) for v in verbs if " " in v}
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match]:
+        out = []
+        for m in self._WORD.finditer(text, pos, len(text) if endpos is None else endpos):
+            words = m.group().casefold().split()
+            if len(words) == 2 and " ".join(words) in self.double:
+                out.append(m)
+            elif words[0] in self.single:
+                out.append(_SpanMatch(m.start(), m.start() + len(words[0])))
+        return out
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None):
+        found = self.finditer(text, pos, endpos)
+        return found[0] if found else None
+
+
+class _SpanMatch:
+    __slots__ = ("_end", "_start")
+
+    def __init__(self, start: int, end: int) -> None:
+        self._start, self._end = start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     v = lexicon().verb_pattern
     return {
-        "verb": re.compile(rf"\b(?:{v})\b", re.IGNORECASE),
+        "verb": _Verbs(lexicon().speech_verbs),  # type: ignore[dict-item]
         "after_inverted": re.compile(
             rf"^\s*[,.!?]?\s*(?:(?:{v})|according\s+to)\s+(?P<np>[^,.;:!?\n]+)", re.I),
         "after_normal": re.compile(
@@ -90,18 +128,29 @@ def _mask(text: str, quotes: list[QuoteSpan]) -> str:
     return "".join(chars)
 
 
-def _sentence_bounds(masked: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around [start, end): from the last boundary before to the first after."""
-    para_start = masked.rfind("\n\n", 0, start)
-    para_start = 0 if para_start < 0 else para_start + 2
-    para_end = masked.find("\n\n", end)
-    para_end = len(masked) if para_end < 0 else para_end
-    s = para_start
-    for m in _BOUNDARY.finditer(masked[:start + 1], para_start):
-        if m.end() <= start:
-            s = m.end()
-    m = _BOUNDARY.search(masked, max(start, end - 2), para_end)
-    return s, (m.start() + 1 if m else para_end)
+class _Sentences:
+    """Sentence boundaries of the masked text, found once."""
+
+    def __init__(self, masked: str) -> None:
+        breaks = [(m.start(), m.start() + 1, m.end()) for m in _BOUNDARY.finditer(masked)]
+        breaks += [(m.start(), m.start(), m.end()) for m in re.finditer(r"\n\n", masked)]
+        breaks.sort()
+        self._at = [b[0] for b in breaks]  # where the break is
+        self._ends = [b[1] for b in breaks]  # where the sentence before it ends
+        self._next = [b[2] for b in breaks]  # where the sentence after it starts
+        self._next_sorted = sorted(self._next)
+        self._len = len(masked)
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence around [start, end): from the last break before to the first after."""
+        i = bisect.bisect_right(self._next_sorted, start)
+        s = self._next_sorted[i - 1] if i else 0
+        j = bisect.bisect_left(self._at, max(start, end - 2))
+        e = self._ends[j] if j < len(self._at) else self._len
+        return s, e
+
+    def starts(self) -> list[int]:
+        return [0, *self._next_sorted]
 
 
 def _phrase(np: str) -> Phrase | None:
@@ -159,6 +208,7 @@ class _Attributor:
         self.quotes = quotes
         self.entities = entities
         self.masked = _mask(text, quotes)
+        self.sentences = _Sentences(self.masked)
         self.p = _patterns()
 
     def salience_pass(self) -> None:
@@ -167,7 +217,7 @@ class _Attributor:
         for m in self.p["verb"].finditer(masked):
             if self.p["passive_verb"].search(masked, max(0, m.start() - 8), m.start()):
                 continue
-            start, _ = _sentence_bounds(masked, m.start(), m.end())
+            start, _ = self.sentences.bounds(m.start(), m.end())
             found = _subject(masked, start, m.start())
             if found and found[0].kind in ("person", "institution", "state"):
                 self._entity(found[0], m.start(), None)
@@ -182,10 +232,8 @@ class _Attributor:
             names = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in
                                                     sorted(people, key=len, reverse=True))
                                + r")\b")
-            starts = [0, *(m.end() for m in _BOUNDARY.finditer(masked)),
-                      *(m.end() for m in re.finditer(r"\n\n", masked))]
-            for start in sorted(set(starts)):
-                end = _sentence_bounds(masked, start, start)[1]
+            for start in sorted(set(self.sentences.starts())):
+                end = self.sentences.bounds(start, start)[1]
                 first = names.search(masked, start, end)
                 if first:
                     self.entities.mark_salient(people[first.group()], first.start())
@@ -212,7 +260,7 @@ class _Attributor:
     def _one(self, q: QuoteSpan, last: Entity | None, prev: QuoteSpan | None,
              prev_att: Attribution | None) -> Attribution:
         masked, p = self.masked, self.p
-        s_start, s_end = _sentence_bounds(masked, q.open_at, q.outer_end)
+        s_start, s_end = self.sentences.bounds(q.open_at, q.outer_end)
         after = masked[q.outer_end:max(q.outer_end, s_end)]
         # 1. right after the closing mark
         for key in ("after_inverted", "after_normal"):
@@ -253,7 +301,7 @@ class _Attributor:
 
     def _adjacent(self, prev: QuoteSpan, prev_att: Attribution, q: QuoteSpan) -> bool:
         """The sentence of the previous quote (and its attribution) ends where this one starts."""
-        _, prev_end = _sentence_bounds(self.masked, prev.open_at, prev.outer_end)
+        _, prev_end = self.sentences.bounds(prev.open_at, prev.outer_end)
         gap = self.masked[max(prev_end, prev_att.clause[1]):q.open_at]
         return not re.search(r"\w", gap)
 
@@ -266,7 +314,7 @@ class _Attributor:
         m = passives[-1] if passives else None
         if m and (phrase := _phrase(m.group("np"))):
             return self._entity(phrase, offset + m.start(), last)
-        verbs = list(p["verb"].finditer(before))
+        verbs = p["verb"].finditer(before)
         for v in reversed(verbs):
             if p["passive_verb"].search(before, max(0, v.start() - 8), v.start()):
                 continue

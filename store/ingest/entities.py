@@ -15,6 +15,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -59,6 +60,7 @@ def _fold(s: str) -> str:
     return s.casefold().replace("’", "'")
 
 
+@lru_cache(maxsize=65536)
 def _same_person(a: str, b: str) -> bool:
     """'Andriy Sybiha' ~ 'Sybiga' ~ 'Andriy Szybiga'; 'Dara Massicot' !~ 'Dick Schoff'."""
     ta, tb = _fold(a).split(), _fold(b).split()

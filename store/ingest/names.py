@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexicon import lexicon
 
@@ -64,6 +65,7 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     return tokens[: last_title + 1], tokens[last_title + 1 :]
 
 
+@lru_cache(maxsize=16384)
 def parse_phrase(text: str) -> Phrase | None:
     """What a speaker phrase names, or None when it cannot be a speaker."""
     lex = lexicon()
