@@ -39,7 +39,7 @@ _LEADING = re.compile(r"^\s*(?:however|but|and|meanwhile|earlier|later|also|yet|
                       r"instead|indeed|moreover|in\s+turn|for\s+his\s+part|for\s+her\s+part)\b[\s,]*",
                       re.IGNORECASE)
 _SENTENCE_NAME = re.compile(
-    r"(?:^|\n\n|[.!?][\"”’']?\s+)([A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){1,3})")
+    r"(?:^|\n\n|[.!?][\"”’']?\s+)((?:The\s+)?[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,3})")
 _BOUNDARY = re.compile(r"[.!?…][\"”’']?\s+(?=[A-Z\"“‘'«])")
 
 
@@ -49,6 +49,7 @@ class Attribution:
     direct: bool
     clause: tuple[int, int]  # the attribution's own words
     context: tuple[int, int] | None = None  # where to look for when it was said
+    continues: bool = False  # the previous quote's speaker goes on (one statement)
 
     @property
     def when(self) -> tuple[int, int]:
@@ -118,9 +119,19 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+_DATELINE = re.compile(
+    r"(?:^|(?<=\n\n))(?:[A-Z][A-Z’'.\-]+(?: [A-Z][A-Z’'.\-]+)*|[A-Z][a-z]+(?: [A-Z][a-z]+)*,"
+    r" [A-Z][a-z]+(?: [A-Z][a-z]+)*)(?:, [A-Z][\w.]*(?: [\w.]+){0,2})?"
+    r"(?: \([A-Za-z .]+\))? [–—-] ")
+
+
 def _mask(text: str, quotes: list[QuoteSpan]) -> str:
-    """The text with quote interiors blanked out (the last character kept for sentence ends)."""
+    """The text with quote interiors blanked out (the last character kept for sentence ends)
+    and datelines ('KYIV, Nov 24 (Reuters) - ') blanked, so they are never a subject."""
     chars = list(text)
+    for m in _DATELINE.finditer(text):
+        for i in range(m.start(), m.end()):
+            chars[i] = " "
     for q in quotes:
         for i in range(q.open_at + 1, max(q.open_at + 1, q.close_at - 1)):
             if chars[i] != "\n":
@@ -162,8 +173,13 @@ def _phrase(np: str) -> Phrase | None:
 
 _CLAUSE = re.compile(r"\b(?:that|but|and|while|because|although|though|whereas)\b",
                      re.IGNORECASE)
-_ASIDE = re.compile(r"^\s*(?:who|which|whose|where|speaking|writing|talking|according|"
-                    r"[a-z]+ing\b|a|an)\b", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*(?P<np>[A-Z][\w’'.\- ]{1,60}?)\s*:\s*$")
+_PREPOSITION = re.compile(r"(?:in|at|on|from|for|with|by|after|before|during|since|back|"
+                          r"across|near|inside|outside|to|of)\b", re.IGNORECASE)
+_NAME_END = re.compile(r"[A-Z][\w’'\-]+\s*$")
+_ASIDE = re.compile(r"^\s*(?:who|which|whose|where|speaking|writing|talking|according|now|"
+                    r"formerly|then|once|currently|in|at|on|during|after|before|with|from|"
+                    r"for|by|via|through|[a-z]+ing)\b")
 
 
 def _subject(masked: str, sentence_start: int, verb_at: int) -> tuple[Phrase, int] | None:
@@ -192,11 +208,16 @@ def _subject(masked: str, sentence_start: int, verb_at: int) -> tuple[Phrase, in
             m = re.search(r"((?:[A-Z][\w’'.\-]*\s+){0,5}[A-Z][\w’'.\-]*)\s*$", words)
             phrase = _phrase(m.group(1)) if m else None
             return (phrase, a) if phrase else None
+        if k < len(pieces) - 1 and (_ASIDE.match(piece) or re.fullmatch(r"\s*\d+\s*", piece)):
+            continue  # 'who spoke on condition of anonymity', 'in a statement', an age
+        if k > 0 and re.match(r"\s*an?\s", piece) and _NAME_END.search(
+                masked[pieces[k - 1][0]:pieces[k - 1][1]]):
+            continue  # "Dara Massicot, a senior fellow at ..., said"
         phrase = _phrase(chunk)
         if phrase is not None:
             return phrase, a
-        first = piece.split()[0].casefold() if piece.split() else ""
-        if _ASIDE.match(piece) or first in lexicon().role_words:
+        words = piece.split()
+        if words and (words[0][0].islower() or words[0].casefold() in lexicon().role_words):
             continue  # an appositive or aside between the subject and its verb
         return None
     return None
@@ -221,9 +242,16 @@ class _Attributor:
             found = _subject(masked, start, m.start())
             if found and found[0].kind in ("person", "institution", "state"):
                 self._entity(found[0], m.start(), None)
+        for m in self.p["according"].finditer(masked):
+            phrase = _phrase(m.group("np"))
+            if phrase and phrase.kind in ("person", "institution", "anonymous"):
+                self._entity(phrase, m.start(), None)
         for m in _SENTENCE_NAME.finditer(masked):
+            if _PREPOSITION.match(m.group(1)):
+                continue  # 'In Paris, ...': a place, not a subject
             phrase = parse_phrase(m.group(1))
-            if phrase and phrase.kind == "person" and len(phrase.name.split()) > 1:
+            if phrase and ((phrase.kind == "person" and len(phrase.name.split()) > 1)
+                           or phrase.kind == "institution"):
                 self._entity(phrase, m.start(1), None)
         # The first person a sentence names is usually its subject: what 'he' refers to next.
         people = {s: e for e in self.entities.entities if e.kind == "person"
@@ -266,6 +294,12 @@ class _Attributor:
         for key in ("after_inverted", "after_normal"):
             m = p[key].match(after)
             if m and (phrase := _phrase(m.group("np"))):
+                if phrase.kind == "description" and key == "after_inverted":
+                    # ', said the Armenian foreign minister, Levon Hakobyan, after ...'
+                    named = re.match(r"\s*,\s*([A-Z][^,.;:!?\n]{1,60})", after[m.end():])
+                    person = _phrase(named.group(1)) if named else None
+                    if person is not None and person.kind == "person":
+                        phrase = Phrase("person", person.name, phrase.name)
                 entity = self._entity(phrase, q.outer_end, last)
                 if entity:
                     return Attribution(entity, True, (q.outer_end, q.outer_end + m.end()),
@@ -278,8 +312,17 @@ class _Attributor:
                     if entity:
                         span = (q.outer_end + m.start(), q.outer_end + m.end())
                         return Attribution(entity, False, span)
-        # 3. before it, in its sentence
+        # 3. before it, in its sentence ('X said:' may close the previous paragraph)
         before = masked[s_start:q.open_at]
+        if not before.strip() and masked[max(0, q.open_at - 2):q.open_at] == "\n\n" \
+                and masked[:q.open_at].rstrip().endswith(":"):
+            s_start = self.sentences.bounds(q.open_at - 3, q.open_at - 3)[0]
+            before = masked[s_start:q.open_at].rstrip() + " "
+        label = _LABEL.match(before)
+        if label and (phrase := _phrase(label.group("np"))):
+            entity = self._entity(phrase, s_start, last)  # 'Lindqvist: "Not yet."'
+            if entity:
+                return Attribution(entity, True, (s_start, q.open_at))
         direct = bool(p["intro_end"].search(before))
         found = self._before(before, s_start, last)
         if found:
@@ -296,8 +339,25 @@ class _Attributor:
                 and not before.strip() and not masked[prev.outer_end:q.open_at].count("\n\n") > 1 \
                 and not p["verb"].search(masked, prev_att.clause[1], q.open_at) \
                 and self._adjacent(prev, prev_att, q):
-            return Attribution(prev_att.entity, True, prev_att.clause)
+            return Attribution(prev_att.entity, True, prev_att.clause, continues=True)
+        # 6. a paragraph that is all quote, after a paragraph introducing one person
+        intro = self._introduced(q)
+        if intro is not None:
+            return Attribution(intro, False, (q.open_at, q.open_at))
         return Attribution(None, False, (s_start, s_end))
+
+    def _introduced(self, q: QuoteSpan) -> Entity | None:
+        masked = self.masked
+        if masked[max(0, q.open_at - 2):q.open_at] not in ("\n\n", "") or \
+                masked.find("\n\n", q.outer_end) not in (-1, q.outer_end):
+            return None
+        prev_start = masked.rfind("\n\n", 0, max(0, q.open_at - 2))
+        prev_start = 0 if prev_start < 0 else prev_start + 2
+        paragraph = self.text[prev_start:max(prev_start, q.open_at - 2)]
+        if not paragraph or any(c in paragraph for c in "\"“”«»‘"):
+            return None
+        recent = self.entities.salient_between(prev_start, q.open_at, {"person"})
+        return recent[0] if len(recent) == 1 else None
 
     def _adjacent(self, prev: QuoteSpan, prev_att: Attribution, q: QuoteSpan) -> bool:
         """The sentence of the previous quote (and its attribution) ends where this one starts."""

@@ -36,6 +36,8 @@ _NOT_NAMES = frozenset("""
 """.split())
 _CAP = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-Я]")
 _NATIONALITY = re.compile(r"^(?:[A-Z]{2,3}|[A-Z]\.[A-Z]\.|[A-Z][a-z]+(?:ian|ese|ish|an|ch|i))$")
+_ROLE_BEFORE = re.compile(r"(?:^|[.!?]\s+|\n)(?P<role>[^,.;:!?\n\"“”‘’«»]{3,80}),\s*"
+                          r"(?:[A-Z][a-z]{0,4}\.\s*){0,3}$")
 _ORG_RUN = re.compile(r"(?:the\s+)?((?:[A-Z][\w’'.\-]*)(?:\s+(?:for|of|and|on|[A-Z][\w’'.\-]*))*)")
 
 
@@ -109,6 +111,7 @@ class ArticleEntities:
             if phrase and phrase.kind == "person" and len(phrase.name.split()) >= 2:
                 entity = self._person(phrase.name, phrase.role)
                 self._appositive(entity, tokens[j][1])
+                self._role_before(entity, tokens[k][0])
             i = j + 1
 
     def _appositive(self, entity: Entity, end: int) -> None:
@@ -126,6 +129,19 @@ class ArticleEntities:
         if org:
             run = _ORG_RUN.match(org)
             entity.affiliation = run.group(1) if run else org
+
+    def _role_before(self, entity: Entity, start: int) -> None:
+        """'The Egyptian foreign minister, Karim Fawzy, ...': the role stands before the name."""
+        if entity.role:
+            return
+        m = _ROLE_BEFORE.search(self.text[max(0, start - 120):start])
+        if not m or not self.text[start:].split(",", 1)[1:]:
+            return
+        role = m.group("role").strip()
+        words = {w.casefold() for w in re.findall(r"[\w-]+", role)}
+        if words & lexicon().role_words:
+            entity.role = re.sub(r"^(?:the|its|his|her|their|a|an)\s+", "", role,
+                                 flags=re.IGNORECASE)
 
     def _person(self, name: str, role: str | None = None) -> Entity:
         for entity in self.entities:
@@ -170,6 +186,17 @@ class ArticleEntities:
                 out.append(entity)
         return out
 
+    def salient_between(self, start: int, end: int, kinds: set[str]) -> list[Entity]:
+        """Entities made salient in [start, end), most recent first."""
+        lo = bisect.bisect_left(self._salient, (start, -1))
+        hi = bisect.bisect_left(self._salient, (end, -1))
+        out: list[Entity] = []
+        for _, index in reversed(self._salient[lo:hi]):
+            entity = self.entities[index]
+            if entity.kind in kinds and entity not in out:
+                out.append(entity)
+        return out
+
     def _pronoun(self, pronoun: str, pos: int, last: Entity | None) -> Entity | None:
         kinds = {"person"} if pronoun in ("he", "she") else {"institution", "state"}
         if pronoun == "they":
@@ -181,22 +208,28 @@ class ArticleEntities:
         return recent[0] if recent else None
 
     def _description(self, words: str, pos: int, last: Entity | None) -> Entity | None:
-        """'the minister', 'the US President', 'the head of the MFA': by role, then recency."""
+        """'the minister', 'the US President', 'the official', 'the ministry':
+        the salient entity whose role (or name) fits best, else the most recent person."""
         wanted = [w for w in re.findall(r"[\w.]+", words) if w.casefold() not in ("of", "the")]
         modifiers = {w for w in wanted if _NATIONALITY.match(w)}
+        org_head = bool(wanted) and wanted[-1].casefold() in lexicon().organisation_words
+        kinds = {"institution"} if org_head else {"person", "anonymous"}
+        candidates = self._recent(pos, kinds)
         best: tuple[int, Entity] | None = None
-        people = self._recent(pos, {"person"})
-        for entity in people:
-            role = entity.role or ""
-            role_words = {w.casefold() for w in re.findall(r"[\w.]+", role)}
-            score = sum(1 for w in wanted if w.casefold() in role_words and w not in modifiers)
-            conflict = {w for w in re.findall(r"[\w.]+", role) if _NATIONALITY.match(w)}
+        for entity in candidates:
+            described = entity.role or "" if entity.kind == "person" else entity.name
+            found = {w.casefold() for w in re.findall(r"[\w.]+", described)}
+            score = sum(1 for w in wanted if w.casefold() in found and w not in modifiers)
+            conflict = {w for w in re.findall(r"[\w.]+", described) if _NATIONALITY.match(w)}
             if modifiers and conflict and not modifiers & conflict:
                 continue
             if score and (best is None or score > best[0]):
                 best = (score, entity)
         if best:
             return best[1]
-        if last is not None and last.kind == "person":
-            return last
-        return people[0] if people else None
+        if org_head:
+            return candidates[0] if candidates else None
+        people = [e for e in candidates if e.kind == "person"]
+        if people:
+            return people[0]
+        return last if last is not None and last.kind == "person" else None

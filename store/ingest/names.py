@@ -32,6 +32,15 @@ _PARTICLES = {"de", "van", "von", "der", "den", "al", "bin", "da", "di", "du", "
 _ANON = {"a", "an", "one", "another"}
 _POSSESSIVE_PRONOUNS = {"his", "her", "its", "their"}
 _PRONOUNS = {"he", "she", "it", "they"}
+#: Words that open a phrase without being part of a name: 'But', 'Meanwhile'.
+_LEAD = re.compile(r"^(?:(?:but|and|so|yet|however|meanwhile|then|also|even)\s+)+",
+                   re.IGNORECASE)
+#: Things that 'say' in the passive sense only: 'the report said' names no speaker.
+_INANIMATE = {"report", "statement", "document", "plan", "agreement", "declaration", "text",
+              "draft", "letter", "study", "survey", "poll", "proposal", "treaty", "deal",
+              "readout", "communique", "communiqué", "memo", "article", "paper", "resolution",
+              "framework", "law", "bill", "decree", "order", "website", "post", "video",
+              "message", "note", "analysis", "data", "figures", "record", "transcript"}
 #: Plural nouns that name an unnamed group of sources.
 _GROUPS = {"officials", "diplomats", "sources", "analysts", "experts", "lawmakers", "observers",
            "critics", "residents", "witnesses", "negotiators", "aides", "insiders", "people"}
@@ -69,7 +78,8 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
 def parse_phrase(text: str) -> Phrase | None:
     """What a speaker phrase names, or None when it cannot be a speaker."""
     lex = lexicon()
-    np = _CUT_AT.sub("", " ".join(text.split())).strip(" .,;:'\"“”‘’")
+    np = _CUT_AT.sub("", " ".join(text.split())).strip(" .,;:'\"“”‘’«»")
+    np = _LEAD.sub("", np)
     tokens = np.split()
     if not tokens or len(tokens) > 9:
         return None
@@ -95,8 +105,11 @@ def parse_phrase(text: str) -> Phrase | None:
             return _named(titles, name)
         if not name and any(_bare(t) in lex.role_words for t in rest):
             return Phrase("description", " ".join(rest))  # 'the US President'
-        if all(_is_capital(t) for t in rest) or any(_bare(t) in lex.organisation_words
-                                                    for t in rest):
+        if all(_is_capital(t) for t in rest):
+            return Phrase("institution", " ".join(rest))
+        if any(_bare(t) in lex.organisation_words for t in rest):
+            if len(rest) <= 2 and all(t.islower() for t in rest):
+                return Phrase("description", " ".join(rest))  # 'the ministry': known one
             return Phrase("institution", " ".join(rest))
         return _description(rest)
     if tokens[-1].casefold() in _GROUPS:
@@ -114,15 +127,31 @@ def parse_phrase(text: str) -> Phrase | None:
 
 
 def _description(tokens: list[str]) -> Phrase | None:
-    """'the minister', 'his spokeswoman': only a phrase with a role word names someone."""
-    if tokens and any(_bare(t) in lexicon().role_words for t in tokens):
-        return Phrase("description", " ".join(tokens))
-    return None
+    """'the minister', 'his spokeswoman', 'the 43-year-old', 'the hardliner'.
+
+    A short noun phrase naming someone already introduced; not 'the report'.
+    """
+    if not tokens or len(tokens) > 5 or _bare(tokens[-1]) in _INANIMATE:
+        return None
+    if any(_bare(t) in _INANIMATE for t in tokens[:2]) and not any(
+            _bare(t) in lexicon().role_words for t in tokens):
+        return None
+    return Phrase("description", " ".join(tokens))
 
 
 def _named(titles: list[str], name: list[str]) -> Phrase | None:
     lex = lexicon()
+    owner = max((i for i, t in enumerate(name) if _POSSESSIVE.search(t) and
+                 t[-2:] in ("’s", "'s")), default=-1)
+    if 0 <= owner < len(name) - 1:
+        # "Al Jazeera’s Youssef Salem": the name follows the possessive.
+        titles, name = [*titles, *name[:owner + 1]], name[owner + 1:]
     full = " ".join(name)
+    if full.endswith(("’s", "'s")):
+        state = lex.states.get(full[:-2].casefold())
+        return Phrase("state", state) if state else None  # "South Korea’s"
+    if len(name) == 1 and len(full) >= 2 and full.isupper() and full.isalpha():
+        return Phrase("institution", full)  # an acronym: IDF, RSF, OCHA
     if all(_bare(t) in lex.role_words for t in name):
         return Phrase("description", " ".join([*titles, *name]))  # 'Senior Fellow'
 

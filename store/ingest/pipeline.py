@@ -129,16 +129,20 @@ _INTERJECTION = re.compile(r"\s*(?:,[^.!?\"“”‘’«»\n]{0,80})?[,;:]\s*$"
 def _join_split_quotes(text: str, quotes: list[QuoteSpan],
                        atts: list[Attribution]) -> list[tuple[QuoteSpan, Attribution]]:
     """'"First part," he said, "second part."' is one statement: the span covers both
-    parts (and, verbatim, the attribution between them)."""
+    parts (and, verbatim, the attribution between them). A quote that goes on in the
+    next sentence ('"A," Sablin said. "B."') stays two statements, as labelled in gold."""
     out: list[tuple[QuoteSpan, Attribution]] = []
     for q, att in zip(quotes, atts, strict=True):
         if out:
             pq, patt = out[-1]
             between_start = patt.clause[1]
-            if (patt.entity is not None and patt.direct and pq.outer_end <= between_start
-                    <= q.open_at and text[pq.close_at - 1] in ",—–"
-                    and _INTERJECTION.fullmatch(text[between_start:q.open_at])
-                    and "\n" not in text[pq.outer_end:q.open_at]):
+            split = (patt.entity is not None and patt.direct
+                     and pq.outer_end <= between_start <= q.open_at
+                     and (text[pq.close_at - 1] in ",—–" or text[pq.outer_end:pq.outer_end + 1]
+                          == "," or text[q.start:q.start + 1].islower())
+                     and _INTERJECTION.fullmatch(text[between_start:q.open_at])
+                     and "\n" not in text[pq.outer_end:q.open_at])
+            if split:
                 out[-1] = (QuoteSpan(pq.open_at, q.close_at, pq.start, q.end, pq.double), patt)
                 continue
         out.append((q, att))
