@@ -5,12 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import Input
 
 from store import Bundle, Store
 from store.models import Actor, DatePrecision, Source, Statement
 from tui.app import ExplorerApp
+
+
+@pytest.fixture
+def terminal_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The terminal an analyst has over SSH: 256 colours, COLORTERM unset.
+
+    The theme depends on what the terminal says it can show, so the tests
+    say it, rather than inheriting whatever TERM the test run has.
+    """
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)
 
 
 def open_app(db: Path) -> ExplorerApp:
@@ -25,7 +39,16 @@ async def settle(pilot: Pilot) -> None:
 
 
 async def type_text(pilot: Pilot, text: str) -> None:
+    """Type into the focused box, one key at a time (as slow as a user: keep it short)."""
     await pilot.press(*[_key(ch) for ch in text])
+    await settle(pilot)
+
+
+async def paste_text(pilot: Pilot, text: str) -> None:
+    """Put text in the focused box at once: one change, as a paste would make."""
+    box = pilot.app.focused
+    assert isinstance(box, Input), box
+    box.insert_text_at_cursor(text)
     await settle(pilot)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 
-from tests.explorer_support import open_app, screen_lines, settle, type_text
+from tests.explorer_support import open_app, paste_text, screen_lines, settle, terminal_env
 from tui.corpus import ActorSort
 from tui.screens.diff import DiffScreen
 from tui.screens.help import HelpScreen
@@ -15,6 +16,8 @@ from tui.widgets.quote_list import QuoteList
 LAVROV_BINDING = ("\"All the commitments Kiev assumes must be legally binding, contain "
                   "enforcement mechanisms and be permanent\" — Sergei Lavrov, Daily Mail, "
                   "2025-04-28")
+
+pytestmark = pytest.mark.usefixtures(terminal_env.__name__)
 
 
 async def test_opens_with_every_quote_and_the_first_in_detail(sample_db):
@@ -68,7 +71,7 @@ async def test_a_jumps_to_an_actor_and_enter_filters_then_clears(sample_db):
         await pilot.press("a")
         pane = app.query_one(ActorsPane)
         assert isinstance(app.focused, JumpInput)
-        await type_text(pilot, "mac")  # a word of the name: Emmanuel Macron
+        await paste_text(pilot, "mac")  # a word of the name: Emmanuel Macron
         assert pane.actor_list.current.name == "Emmanuel Macron"
         await pilot.press("enter")
         await settle(pilot)
@@ -83,7 +86,7 @@ async def test_a_jumps_to_an_actor_and_enter_filters_then_clears(sample_db):
         assert quotes.row_count == 21
         # Esc in the list clears it too.
         await pilot.press("a")
-        await type_text(pilot, "lavrov")
+        await paste_text(pilot, "lavrov")
         await pilot.press("enter")
         await settle(pilot)
         assert quotes.row_count == 3
@@ -98,10 +101,10 @@ async def test_jump_box_escape_clears_text_then_filter_then_leaves(sample_db):
         pane = app.query_one(ActorsPane)
         quotes = app.query_one(QuoteList)
         await pilot.press("a")
-        await type_text(pilot, "gom")
+        await paste_text(pilot, "gom")
         assert pane.actor_list.current.name == "Thomas Gomart"
         await pilot.press("enter", "a")
-        await type_text(pilot, "zz")
+        await paste_text(pilot, "zz")
         assert pane.jump_box.has_class("-no-match")
         await pilot.press("escape")  # the text
         assert pane.jump_box.value == "" and quotes.row_count == 3
@@ -187,7 +190,7 @@ async def test_q_types_in_the_search_box_rather_than_quitting(sample_db):
     app = open_app(sample_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("slash")
-        await type_text(pilot, "qad")
+        await paste_text(pilot, "qad")
         assert app.is_running and app.query_one("#search", Input).value == "qad"
         assert not isinstance(app.screen, DiffScreen)
 
@@ -196,13 +199,13 @@ async def test_ctrl_p_offers_the_same_actions(sample_db):
     app = open_app(sample_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+p")
-        await type_text(pilot, "diff")
+        await paste_text(pilot, "diff")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DiffScreen)
         await pilot.press("escape")
         await pilot.press("ctrl+p")
-        await type_text(pilot, "quotes by macron")
+        await paste_text(pilot, "quotes by macron")
         await pilot.press("enter")
         await settle(pilot)
         quotes = app.query_one(QuoteList)

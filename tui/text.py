@@ -59,15 +59,20 @@ def clean_with_spans(text: str, spans: Spans = (), *, one_line: bool = False,
 
 def highlighted(text: str, spans: Spans = (), style: Style | str = "reverse", *,
                 one_line: bool = False, current: int | None = None,
-                current_style: Style | str | None = None, base: Style | str = "") -> Content:
-    """Safe store text as Content, its spans styled (the `current` one differently)."""
+                current_style: Style | str | tuple[Style | str, ...] | None = None,
+                base: Style | str = "") -> Content:
+    """Safe store text as Content, its spans styled (the `current` one differently).
+
+    `current_style` may be several styles, stacked (a component class and "reverse").
+    """
     clean, mapped = clean_with_spans(text, spans, one_line=one_line)
     content = Content(clean)
     if base:
         content = content.stylize(base)
     for i, (start, end) in enumerate(mapped):
         use = current_style if (i == current and current_style) else style
-        content = content.stylize(use, start, end)
+        for one in use if isinstance(use, tuple) else (use,):
+            content = content.stylize(one, start, end)
     return content
 
 

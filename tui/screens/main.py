@@ -118,12 +118,14 @@ class MainScreen(Screen[None]):
 
     def _subtitle(self, position: str = "") -> None:
         notes = []
-        if self.result is not None and not self.result.query.is_empty:
+        result = self.result
+        if result is not None and not result.query.is_empty:
             count = self.quote_list.match_total
             notes.append(position or f"{count} match{'es' if count != 1 else ''}")
-            if self.result.fuzzy:
+            if result.fuzzy:
                 notes.append("near matches (no exact match)")
-            notes += [one_line(p) for p in self.result.query.problems]
+        if result is not None:  # a half-typed filter is ignored, and says why
+            notes += [one_line(p) for p in result.query.problems]
         self.quote_list.border_subtitle = " · ".join(notes)
 
     @on(Input.Changed, "#search")
@@ -144,7 +146,7 @@ class MainScreen(Screen[None]):
     def _show_result(self, text: str, result: SearchResult | None) -> None:
         if text != self.query_text:
             return  # a newer query has been typed since: drop this one
-        self.result = result if result is not None and not result.query.is_empty else None
+        self.result = result
         self._refilter()
 
     @on(SearchInput.Done)
@@ -155,7 +157,7 @@ class MainScreen(Screen[None]):
     def _actor_chosen(self, event: ActorsPane.Chosen) -> None:
         self.actor_id = event.actor_id
         self._refilter()
-        if event.actor_id is not None:
+        if event.done:
             self.quote_list.focus()
 
     @on(ActorsPane.Left)
@@ -214,4 +216,4 @@ class MainScreen(Screen[None]):
         pane = self.query_one(ActorsPane)
         pane.actor_list.cursor = next((i for i, a in enumerate(pane.actor_list.actors)
                                        if a.id == actor_id), 0)
-        pane.set_chosen(actor_id)
+        pane.set_chosen(actor_id, done=True)

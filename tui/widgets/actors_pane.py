@@ -174,11 +174,15 @@ class ActorsPane(Vertical):
     """How the actors are ordered: by number of statements (the default) or by name."""
 
     class Chosen(Message):
-        """An actor was chosen (`actor_id`), or the choice was cleared (None)."""
+        """An actor was chosen (`actor_id`), or the choice was cleared (None).
 
-        def __init__(self, actor_id: str | None) -> None:
+        `done` is True when the user chose (Enter): they are off to read the quotes.
+        """
+
+        def __init__(self, actor_id: str | None, done: bool) -> None:
             super().__init__()
             self.actor_id = actor_id
+            self.done = done
 
     class Left(Message):
         """The user is done here (Esc with nothing to clear)."""
@@ -221,13 +225,13 @@ class ActorsPane(Vertical):
         actor = self.actor_list.current
         if actor is None:
             return
-        self.set_chosen(None if actor.id == self.actor_list.chosen else actor.id)
+        self.set_chosen(None if actor.id == self.actor_list.chosen else actor.id, done=True)
 
-    def set_chosen(self, actor_id: str | None) -> None:
+    def set_chosen(self, actor_id: str | None, done: bool = False) -> None:
         self.actor_list.chosen = actor_id
         self.actor_list.refresh()
         self.jump_box.value = ""
-        self.post_message(self.Chosen(actor_id))
+        self.post_message(self.Chosen(actor_id, done))
 
     def clear_or_leave(self) -> None:
         if self.jump_box.value:

@@ -56,9 +56,7 @@ class QuoteDetail(VerticalScroll):
         & > .quote-detail--label { color: $text-primary; text-style: bold; }
         & > .quote-detail--muted { color: $text-muted; }
         & > .quote-detail--match { color: $text-warning; text-style: bold underline; }
-        & > .quote-detail--match-current {
-            color: $text-warning; background: $warning-muted; text-style: bold underline;
-        }
+        & > .quote-detail--match-current { color: $text-warning; text-style: bold underline; }
         & > .quote-detail--in-paragraph { color: $text-accent; text-style: bold italic; }
         & > Static { width: 1fr; }
     }
@@ -85,7 +83,7 @@ def detail_content(view: QuoteView, spans: Spans = (), current: int | None = Non
     label, muted = ".quote-detail--label", ".quote-detail--muted"
 
     quote = highlighted(st.text, spans, ".quote-detail--match", current=current,
-                        current_style=".quote-detail--match-current",
+                        current_style=(".quote-detail--match-current", "reverse"),
                         base=".quote-detail--quote")
     parts += ["“", quote, "”"]
     if st.kind.value != "quote":

@@ -66,9 +66,7 @@ class QuoteList(RowList):
         & > .quote-list--date { color: $text-muted; }
         & > .quote-list--issues { color: $text-secondary; }
         & > .quote-list--match { color: $text-warning; text-style: bold underline; }
-        & > .quote-list--match-current {
-            color: $text-warning; background: $warning-muted; text-style: bold underline;
-        }
+        & > .quote-list--match-current { color: $text-warning; text-style: bold underline; }
     }
     """
 
@@ -168,7 +166,8 @@ class QuoteList(RowList):
         view = self.rows.views[index]
         cols = Columns.fit(width)
         current = self.match_span if self.match_row == index else None
-        quote = self._quote_line(index, cols.quote, current)
+        # The current match is in reverse video, or out of it on a reversed row.
+        quote = self._quote_line(index, cols.quote, current, not base.reverse)
         # On the cursor row the cursor's colours win; only the matches stand out.
         def part(name: str) -> Style:
             return Style() if is_cursor else self.get_visual_style(name, partial=True)
@@ -186,15 +185,17 @@ class QuoteList(RowList):
                          .stylize(part("quote-list--issues")))
         return _strip(Content(" ").join(parts), base, width)
 
-    def _quote_line(self, index: int, width: int, current: int | None) -> Content:
-        key = (index, width, current)
+    def _quote_line(self, index: int, width: int, current: int | None,
+                    reverse: bool) -> Content:
+        key = (index, width, current, reverse)
         cached = self._line_cache.get(key)
         if cached is not None:
             self._line_cache.move_to_end(key)
             return cached
         view, spans = self.rows.views[index], self.rows.spans[index]
         style = self.get_visual_style("quote-list--match", partial=True)
-        now = self.get_visual_style("quote-list--match-current", partial=True)
+        now = (self.get_visual_style("quote-list--match-current", partial=True)
+               + Style(reverse=reverse))
         text = view.statement.text
         content = highlighted(text, spans, style, one_line=True, current=current,
                               current_style=now)
