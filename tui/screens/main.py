@@ -49,7 +49,7 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="main.search",
-                tooltip='words, "phrase", -word, speaker:, issue:, after:, before:'),
+                tooltip="Search the quotes (the language is below)"),
         Binding("a", "actors", "Actors", id="main.actors", tooltip="Type a name to jump to it"),
         Binding("n", "next_match", "Next", id="main.next-match", tooltip="Next search match"),
         Binding("N", "previous_match", "Prev", show=False, id="main.previous-match",
@@ -151,18 +151,18 @@ class MainScreen(Screen[None]):
 
     @on(SearchInput.Done)
     def _search_done(self) -> None:
-        self.quote_list.focus()
+        self.set_focus(self.quote_list)
 
     @on(ActorsPane.Chosen)
     def _actor_chosen(self, event: ActorsPane.Chosen) -> None:
         self.actor_id = event.actor_id
         self._refilter()
         if event.done:
-            self.quote_list.focus()
+            self.set_focus(self.quote_list)
 
     @on(ActorsPane.Left)
     def _actors_left(self) -> None:
-        self.quote_list.focus()
+        self.set_focus(self.quote_list)
 
     # -- the quote under the cursor ----------------------------------------------
     @on(QuoteList.Highlighted, "#quotes")
@@ -176,11 +176,13 @@ class MainScreen(Screen[None]):
         self.query_one("#detail", QuoteDetail).focus()
 
     # -- actions -------------------------------------------------------------------
+    # Focus is set at once rather than after the next refresh (as `focus()`
+    # does), so that keys typed quickly after '/' or 'a' mostly land in the box.
     def action_search(self) -> None:
-        self.search_box.focus()
+        self.set_focus(self.search_box)
 
     def action_actors(self) -> None:
-        self.query_one(ActorsPane).jump_box.focus()
+        self.set_focus(self.query_one(ActorsPane).jump_box)
 
     def _step(self, step: int) -> None:
         found = self.quote_list.step_match(step)

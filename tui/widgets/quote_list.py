@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.strip import Strip
@@ -69,6 +70,11 @@ class QuoteList(RowList):
         & > .quote-list--match-current { color: $text-warning; text-style: bold underline; }
     }
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Read", show=False, id="row.select",
+                tooltip="Read the quote in full (the detail pane)"),
+    ]
 
     HEADER_LINES = 1
     HELP_TITLE = "Quote list"

@@ -35,13 +35,15 @@ class RowList(ScrollView, can_focus=True):
     """Base of the quote and actor lists: a cursor over `row_count` rows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="row.up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="row.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="row.up", tooltip="Up a row"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="row.down",
+                tooltip="Down a row"),
         Binding("pageup", "page_up", "Page up", show=False, id="row.page-up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="row.page-down"),
         Binding("home,g", "first", "First row", show=False, id="row.first"),
         Binding("end,G", "last", "Last row", show=False, id="row.last"),
-        Binding("enter", "select", "Select", show=False, id="row.select"),
+        Binding("enter", "select", "Open", show=False, id="row.select",
+                tooltip="Open the row"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
