@@ -119,7 +119,7 @@ class MainScreen(Screen[None]):
     def _subtitle(self, position: str = "") -> None:
         notes = []
         result = self.result
-        if result is not None and not result.query.is_empty:
+        if result is not None and (result.query.words or result.query.phrases):
             count = self.quote_list.match_total
             notes.append(position or f"{count} match{'es' if count != 1 else ''}")
             if result.fuzzy:
