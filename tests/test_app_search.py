@@ -147,10 +147,11 @@ async def test_n_and_shift_n_step_through_every_match(sample_db):
         assert (quotes.cursor, quotes.current_match) == seen[-1]
         assert quotes.border_subtitle == f"match {total}/{total}"
         # The current match stands out from the others, without colour too: in the
-        # list (the cursor's row is in reverse video, so the match is out of it) ...
+        # list (the cursor's row is in reverse video, so the match is in italics) ...
         await settle(pilot)
         row = quotes.render_line(1 + quotes.cursor - round(quotes.scroll_y))
-        assert [s.text for s in row if s.style and s.style.underline and not s.style.reverse]
+        current = [s.text for s in row if s.style and s.style.underline and s.style.italic]
+        assert [t.casefold() for t in current] == ["is"]
         # ... and in the detail pane, where it is the one in reverse video.
         detail = app.query_one(QuoteDetail).query_one("#detail-body")
         strips = detail.render_lines(detail.region.reset_offset)

@@ -91,7 +91,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen {
         align: center middle;
         & > VerticalScroll {
-            width: 84; max-width: 100%; height: 90%;
+            width: 84; max-width: 100%; height: auto; max-height: 90%;
             border: round $primary; background: $surface; padding: 0 1;
         }
     }

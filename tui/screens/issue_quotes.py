@@ -41,7 +41,7 @@ class IssueQuotesScreen(ModalScreen[None]):
     IssueQuotesScreen {
         align: center middle;
         & > VerticalScroll {
-            width: 90%; height: 80%;
+            width: 90%; height: auto; max-height: 80%;
             border: round $primary; background: $surface; padding: 0 1;
         }
         .issue-quotes--label { color: $text-primary; text-style: bold; }

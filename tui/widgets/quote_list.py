@@ -172,8 +172,10 @@ class QuoteList(RowList):
         view = self.rows.views[index]
         cols = Columns.fit(width)
         current = self.match_span if self.match_row == index else None
-        # The current match is in reverse video, or out of it on a reversed row.
-        quote = self._quote_line(index, cols.quote, current, not base.reverse)
+        # The current match is in reverse video; on a row already reversed (the
+        # cursor without colour) it is in italics instead: terminals are not
+        # told to switch reverse video off within a row.
+        quote = self._quote_line(index, cols.quote, current, bool(base.reverse))
         # On the cursor row the cursor's colours win; only the matches stand out.
         def part(name: str) -> Style:
             return Style() if is_cursor else self.get_visual_style(name, partial=True)
@@ -192,8 +194,8 @@ class QuoteList(RowList):
         return _strip(Content(" ").join(parts), base, width)
 
     def _quote_line(self, index: int, width: int, current: int | None,
-                    reverse: bool) -> Content:
-        key = (index, width, current, reverse)
+                    on_reverse: bool) -> Content:
+        key = (index, width, current, on_reverse)
         cached = self._line_cache.get(key)
         if cached is not None:
             self._line_cache.move_to_end(key)
@@ -201,7 +203,7 @@ class QuoteList(RowList):
         view, spans = self.rows.views[index], self.rows.spans[index]
         style = self.get_visual_style("quote-list--match", partial=True)
         now = (self.get_visual_style("quote-list--match-current", partial=True)
-               + Style(reverse=reverse))
+               + (Style(italic=True) if on_reverse else Style(reverse=True)))
         text = view.statement.text
         content = highlighted(text, spans, style, one_line=True, current=current,
                               current_style=now)
