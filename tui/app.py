@@ -1,23 +1,36 @@
-"""The explorer: actors on the left, their quotes, and the selected quote in full.
+"""The explorer: the Textual app `peace-tui` opens.
 
-Data comes from `store` as domain objects; every piece of store text is
-shown as `Content`/`Text` built from `safe()` text, never as markup.
+The App is thin on purpose: it reads the database once into a `Corpus`,
+picks a theme the terminal can show, and switches screens. Behaviour lives
+in the screens (`tui/screens/`) and widgets (`tui/widgets/`).
+
+| Key | Action |
+| :- | :- |
+| / | Search (from any screen) |
+| a | Actors |
+| d | Terms diff (again: back) |
+| ? | Keys of the focused pane |
+| y | Copy the selected quote with its citation |
+| ctrl+p | Command palette |
+| q | Quit |
 """
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual import on
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+import os
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from store import Store
-from store.views import QuoteView, quote_views, statement_counts
 
-from .safe import one_line, safe
+from .corpus import Corpus
+from .palette import ExplorerCommands
+from .screens.diff import DiffScreen
+from .screens.help import HelpScreen, help_content
+from .screens.main import MainScreen
 
 __all__ = ["ExplorerApp", "run_app"]
 
@@ -27,92 +40,62 @@ class ExplorerApp(App[None]):
 
     TITLE = "peace-tui"
     CSS_PATH = "app.tcss"
-    BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("a", "focus_actors", "Actors", id="actors"),
-        Binding("escape", "clear_actor", "All quotes", show=False, id="clear"),
+    COMMANDS = App.COMMANDS | {ExplorerCommands}
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help",
+                tooltip="Keys of the focused pane"),
+        Binding("d", "diff", "Diff", id="app.diff", tooltip="Compare two proposals' terms"),
+        # From another screen, these go back to the quotes first.
+        Binding("slash", "on_main('search')", "Search", show=False, id="app.search"),
+        Binding("a", "on_main('actors')", "Actors", show=False, id="app.actors"),
     ]
 
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        bundle = store.bundle()
-        self.views: list[QuoteView] = quote_views(bundle)
-        self.counts = statement_counts(bundle.statements)
-        self.actors = sorted(bundle.actors, key=lambda a: (-self.counts.get(a.id, 0), a.name))
-        self.actor_filter: str | None = None
+        self.corpus = Corpus.from_store(store)
+        self.main_screen = MainScreen(self.corpus)
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal():
-            yield OptionList(id="actors")
-            with Vertical(id="main"):
-                yield DataTable(id="quotes", cursor_type="row", zebra_stripes=True)
-                yield Static(id="detail", markup=False)
-        yield Footer()
+    def get_default_screen(self) -> Screen:
+        return self.main_screen
 
     def on_mount(self) -> None:
-        actors = self.query_one("#actors", OptionList)
-        actors.border_title = "Actors"
-        actors.add_options(
-            Option(Text(f"{one_line(a.name)} ({self.counts.get(a.id, 0)})"), id=a.id)
-            for a in self.actors
-        )
-        actors.highlighted = 0
-        table = self.query_one("#quotes", DataTable)
-        table.border_title = "Quotes"
-        table.add_columns("Speaker", "Date", "Quote", "Issues")
-        self._fill()
-        table.focus()
+        if _sixteen_colours(self.console.color_system):
+            self.theme = "ansi-dark"
+        if self.no_color:
+            self.add_class("-no-color")
 
-    def _fill(self) -> None:
-        table = self.query_one("#quotes", DataTable)
-        table.clear()
-        for i, v in enumerate(self.views):
-            if self.actor_filter and v.statement.actor_id != self.actor_filter:
-                continue
-            table.add_row(Text(one_line(v.speaker)), Text(v.date_label()),
-                          Text(one_line(v.statement.text)[:120]),
-                          Text(" ".join(v.statement.issues)), key=str(i))
-        self._show(table.cursor_row)
+    # -- actions ---------------------------------------------------------------
+    def action_diff(self) -> None:
+        if isinstance(self.screen, DiffScreen):
+            self.pop_screen()
+        elif self.screen is self.main_screen:
+            self.push_screen(DiffScreen(self.corpus))
 
-    def _show(self, row: int) -> None:
-        detail = self.query_one("#detail", Static)
-        table = self.query_one("#quotes", DataTable)
-        if not table.row_count:
-            detail.update(Text("No quotes."))
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
             return
-        key = table.coordinate_to_cell_key((row, 0)).row_key.value
-        v = self.views[int(key or 0)]
-        src = v.source
-        body = Text()
-        body.append(safe(v.statement.text) + "\n", style="bold")
-        body.append(f"— {one_line(v.citation())}\n", style="italic")
-        if v.actor and (v.actor.role or v.actor.affiliation):
-            role = ", ".join(x for x in (v.actor.role, v.actor.affiliation) if x)
-            body.append(one_line(role) + "\n", style="dim")
-        if src:
-            body.append(f"{one_line(src.title)}" + (f" · {one_line(src.url)}" if src.url else ""),
-                        style="dim")
-        detail.update(body)
+        screen = self.screen
+        focused = screen.focused
+        pane = getattr(focused, "HELP_TITLE", None) or getattr(screen, "HELP_TITLE", "")
+        content = help_content(screen, search_language=screen is self.main_screen)
+        self.push_screen(HelpScreen(content, pane or "keys"))
 
-    @on(DataTable.RowHighlighted, "#quotes")
-    def _row(self, event: DataTable.RowHighlighted) -> None:
-        self._show(event.cursor_row)
+    async def action_on_main(self, action: str) -> None:
+        while self.screen is not self.main_screen and len(self.screen_stack) > 1:
+            self.pop_screen()
+        await self.main_screen.run_action(action)
 
-    @on(OptionList.OptionSelected, "#actors")
-    def _actor(self, event: OptionList.OptionSelected) -> None:
-        chosen = event.option.id
-        self.actor_filter = None if chosen == self.actor_filter else chosen
-        self._fill()
 
-    def action_focus_actors(self) -> None:
-        self.query_one("#actors").focus()
-
-    def action_clear_actor(self) -> None:
-        if self.actor_filter:
-            self.actor_filter = None
-            self._fill()
+def _sixteen_colours(detected: str | None) -> bool:
+    """A 16-colour terminal (or TEXTUAL_COLOR_SYSTEM=standard) gets the ANSI theme."""
+    forced = os.environ.get("TEXTUAL_COLOR_SYSTEM", "").lower()
+    return forced == "standard" or (forced in ("", "auto") and detected in ("standard",
+                                                                             "windows"))
 
 
 def run_app(store: Store) -> int:

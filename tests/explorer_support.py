@@ -1,0 +1,88 @@
+"""Helpers shared by the explorer's tests: building apps and reading the screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input
+
+from store import Bundle, Store
+from store.models import Actor, DatePrecision, Source, Statement
+from tui.app import ExplorerApp
+
+
+@pytest.fixture
+def terminal_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The terminal an analyst has over SSH: 256 colours, COLORTERM unset.
+
+    The theme depends on what the terminal says it can show, so the tests
+    say it, rather than inheriting whatever TERM the test run has.
+    """
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)
+
+
+def open_app(db: Path) -> ExplorerApp:
+    return ExplorerApp(Store.open(db))
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let messages, the search worker and the refresh it triggers all finish."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type into the focused box, one key at a time (as slow as a user: keep it short)."""
+    await pilot.press(*[_key(ch) for ch in text])
+    await settle(pilot)
+
+
+async def paste_text(pilot: Pilot, text: str) -> None:
+    """Put text in the focused box at once: one change, as a paste would make."""
+    box = pilot.app.focused
+    assert isinstance(box, Input), box
+    box.insert_text_at_cursor(text)
+    await settle(pilot)
+
+
+_NAMES = {" ": "space", '"': "quotation_mark", ":": "colon", "-": "minus", "/": "slash",
+          "?": "question_mark", "[": "left_square_bracket", "]": "right_square_bracket",
+          "@": "at", "=": "equals_sign", ".": "full_stop"}
+
+
+def _key(ch: str) -> str:
+    return _NAMES.get(ch, ch)
+
+
+def screen_lines(widget: Widget) -> list[str]:
+    """What a Line API widget draws, line by line, as plain text."""
+    return [widget.render_line(y).text for y in range(widget.scrollable_content_region.height)]
+
+
+def hostile_bundle() -> Bundle:
+    """Quotes and an actor whose text looks like Textual/Rich markup."""
+    source = Source(id="src", title="[b]Title[/b]", outlet="[i]Outlet",
+                    url="https://example.org/[x]", published=dt.date(2025, 5, 1),
+                    text="x")
+    actor = Actor(id="red", name="[red]Name", role="[@click=app.quit]role[/]")
+    texts = ["[@click=app.quit]x[/]", "[bold]x[/bold]"]
+    statements = [
+        Statement(id=f"st-{i}", actor_id="red", text=t, source_id="src", span=(0, 1),
+                  said_on=dt.date(2025, 5, 1), said_on_precision=DatePrecision.day,
+                  context=f"Before {t} after.", issues=["Ce"])
+        for i, t in enumerate(texts)
+    ]
+    return Bundle(actors=[actor], sources=[source], statements=statements)
+
+
+def hostile_db(tmp_path: Path) -> Path:
+    path = tmp_path / "hostile.json"
+    Store.open(path, create=True).add_bundle(hostile_bundle())
+    return path

@@ -1,0 +1,221 @@
+"""The main screen: actors, the quote list, the search box and the quote in full.
+
+It wires the widgets together: the actor pane and the search box narrow the
+quote list; the list's cursor drives the detail pane. The search runs in an
+exclusive thread worker, so a stale search (a key typed since) is dropped.
+
+| Key | Action |
+| :- | :- |
+| / | Search |
+| a | Actors (type to jump) |
+| n / N | Next / previous match |
+| y | Copy the quote with its citation |
+| escape | Clear the search, then the actor filter |
+| tab | Next pane |
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from store.search import SearchResult
+from store.views import QuoteView
+
+from ..corpus import ActorSort, Corpus
+from ..safe import one_line
+from ..widgets.actors_pane import ActorsPane
+from ..widgets.quote_detail import QuoteDetail
+from ..widgets.quote_list import QuoteList
+from ..widgets.search_input import SearchInput
+
+__all__ = ["MainScreen", "citation_text"]
+
+
+def citation_text(view: QuoteView) -> str:
+    """'"text" — Speaker, Outlet, date': what `y` puts on the clipboard."""
+    return f"\"{one_line(view.statement.text)}\" — {one_line(view.citation())}"
+
+
+class MainScreen(Screen[None]):
+    """Actors on the left; search, quotes and the selected quote on the right."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="main.search",
+                tooltip="Search the quotes (the language is below)"),
+        Binding("a", "actors", "Actors", id="main.actors", tooltip="Type a name to jump to it"),
+        Binding("n", "next_match", "Next", id="main.next-match", tooltip="Next search match"),
+        Binding("N", "previous_match", "Prev", show=False, id="main.previous-match",
+                tooltip="Previous search match"),
+        Binding("y", "copy", "Copy", id="main.copy",
+                tooltip='Copy the quote as "text" — Speaker, Outlet, date'),
+        Binding("escape", "clear", "Clear", show=False, id="main.clear",
+                tooltip="Clear the search, then the actor filter"),
+    ]
+
+    HELP_TITLE = "Main screen"
+
+    def __init__(self, corpus: Corpus) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.actor_id: str | None = None
+        self.result: SearchResult | None = None
+        self.query_text = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield ActorsPane(id="actors-pane")
+            with Vertical(id="right"):
+                yield SearchInput(id="search")
+                yield QuoteList(id="quotes")
+                yield QuoteDetail(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ActorsPane).set_actors(
+            {s: self.corpus.sorted_actors(s) for s in ActorSort}, self.corpus.counts)
+        self.query_one("#detail", QuoteDetail).border_title = "Quote"
+        self._refilter()
+        self.quote_list.focus()
+
+    @property
+    def quote_list(self) -> QuoteList:
+        return self.query_one("#quotes", QuoteList)
+
+    @property
+    def search_box(self) -> SearchInput:
+        return self.query_one("#search", SearchInput)
+
+    # -- filtering -------------------------------------------------------------
+    def _refilter(self) -> None:
+        quotes = self.quote_list
+        rows = self.corpus.filtered(self.actor_id, self.result)
+        quotes.show_rows(rows, keep=quotes.current)
+        result = rows.result
+        if not self.corpus.views:
+            quotes.empty_message = "No quotes yet: add articles with `peace-tui ingest FILE`."
+        elif result is not None:
+            quotes.empty_message = (f"No quotes match {one_line(self.query_text)!r}"
+                                    + (" for this actor." if self.actor_id else "."))
+        else:
+            quotes.empty_message = "This actor has no quotes."
+        total = len(self.corpus.views)
+        title = f"Quotes {len(rows.views)}" + (f"/{total}" if len(rows.views) != total else "")
+        if self.actor_id:
+            title += f" · {one_line(self.corpus.name_of(self.actor_id))}"
+        quotes.border_title = title
+        self._subtitle()
+        self.search_box.set_class(result is not None and not rows.views, "-no-match")
+        if not rows.views:
+            self.query_one("#detail", QuoteDetail).show(None, empty=quotes.empty_message)
+
+    def _subtitle(self, position: str = "") -> None:
+        notes = []
+        result = self.result
+        if result is not None and (result.query.words or result.query.phrases):
+            count = self.quote_list.match_total
+            notes.append(position or f"{count} match{'es' if count != 1 else ''}")
+            if result.fuzzy:
+                notes.append("near matches (no exact match)")
+        if result is not None:  # a half-typed filter is ignored, and says why
+            notes += [one_line(p) for p in result.query.problems]
+        self.quote_list.border_subtitle = " · ".join(notes)
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        if not event.value.strip():
+            self.workers.cancel_group(self, "search")
+            self._show_result(event.value, None)
+        else:
+            self._search(event.value)
+
+    @work(exclusive=True, thread=True, group="search")
+    def _search(self, text: str) -> None:
+        result = self.corpus.search(text)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_result, text, result)
+
+    def _show_result(self, text: str, result: SearchResult | None) -> None:
+        if text != self.query_text:
+            return  # a newer query has been typed since: drop this one
+        self.result = result
+        self._refilter()
+
+    @on(SearchInput.Done)
+    def _search_done(self) -> None:
+        self.set_focus(self.quote_list)
+
+    @on(ActorsPane.Chosen)
+    def _actor_chosen(self, event: ActorsPane.Chosen) -> None:
+        self.actor_id = event.actor_id
+        self._refilter()
+        if event.done:
+            self.set_focus(self.quote_list)
+
+    @on(ActorsPane.Left)
+    def _actors_left(self) -> None:
+        self.set_focus(self.quote_list)
+
+    # -- the quote under the cursor ----------------------------------------------
+    @on(QuoteList.Highlighted, "#quotes")
+    def _highlighted(self, event: QuoteList.Highlighted) -> None:
+        quotes = self.quote_list
+        self.query_one("#detail", QuoteDetail).show(event.view, quotes.current_spans,
+                                                    quotes.current_match)
+
+    @on(QuoteList.Selected, "#quotes")
+    def _selected(self) -> None:
+        self.query_one("#detail", QuoteDetail).focus()
+
+    # -- actions -------------------------------------------------------------------
+    # Focus is set at once rather than after the next refresh (as `focus()`
+    # does), so that keys typed quickly after '/' or 'a' mostly land in the box.
+    def action_search(self) -> None:
+        self.set_focus(self.search_box)
+
+    def action_actors(self) -> None:
+        self.set_focus(self.query_one(ActorsPane).jump_box)
+
+    def _step(self, step: int) -> None:
+        found = self.quote_list.step_match(step)
+        if found is None:
+            self.notify("No matches to step through: press / to search.", timeout=3)
+            return
+        self._subtitle(f"match {found[0]}/{found[1]}")
+
+    def action_next_match(self) -> None:
+        self._step(1)
+
+    def action_previous_match(self) -> None:
+        self._step(-1)
+
+    def action_copy(self) -> None:
+        view = self.quote_list.current
+        if view is None:
+            self.notify("No quote to copy.", severity="warning", timeout=3)
+            return
+        text = citation_text(view)
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied: {text[:60]}{'…' if len(text) > 60 else ''}", markup=False,
+                    timeout=3)
+
+    def action_clear(self) -> None:
+        if self.search_box.value:
+            self.search_box.value = ""  # Input.Changed clears the search
+        elif self.actor_id is not None:
+            self.query_one(ActorsPane).set_chosen(None)
+
+    def choose_actor(self, actor_id: str) -> None:
+        """Filter the quotes to one actor (the palette's "Quotes by ...")."""
+        pane = self.query_one(ActorsPane)
+        pane.actor_list.cursor = next((i for i, a in enumerate(pane.actor_list.actors)
+                                       if a.id == actor_id), 0)
+        pane.set_chosen(actor_id, done=True)
