@@ -9,6 +9,7 @@ in the screens (`tui/screens/`) and widgets (`tui/widgets/`).
 | / | Search (from any screen) |
 | a | Actors |
 | d | Terms diff (again: back) |
+| i | Ingest an article (review before saving) |
 | ? | Keys of the focused pane |
 | y | Copy the selected quote with its citation |
 | ctrl+p | Command palette |
@@ -30,6 +31,7 @@ from .corpus import Corpus
 from .palette import ExplorerCommands
 from .screens.diff import DiffScreen
 from .screens.help import HelpScreen, help_content
+from .screens.ingest import IngestScreen
 from .screens.main import MainScreen
 
 __all__ = ["ExplorerApp", "run_app"]
@@ -48,6 +50,8 @@ class ExplorerApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="app.help",
                 tooltip="Keys of the focused pane"),
         Binding("d", "diff", "Diff", id="app.diff", tooltip="Compare two proposals' terms"),
+        Binding("i", "ingest", "Ingest", id="app.ingest", show=False,
+                tooltip="Add an article: extract its quotes, review, save"),
         # From another screen, these go back to the quotes first.
         Binding("slash", "on_main('search')", "Search", show=False, id="app.search"),
         Binding("a", "on_main('actors')", "Actors", show=False, id="app.actors"),
@@ -74,6 +78,15 @@ class ExplorerApp(App[None]):
             self.pop_screen()
         elif self.screen is self.main_screen:
             self.push_screen(DiffScreen(self.corpus))
+
+    def action_ingest(self) -> None:
+        if self.screen is self.main_screen:
+            self.push_screen(IngestScreen(self.corpus.actors), self._ingested)
+
+    def _ingested(self, saved: bool | None) -> None:
+        if saved:
+            self.corpus = Corpus.from_store(self.store)
+            self.main_screen.set_corpus(self.corpus)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -79,11 +79,18 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(ActorsPane).set_actors(
-            {s: self.corpus.sorted_actors(s) for s in ActorSort}, self.corpus.counts)
         self.query_one("#detail", QuoteDetail).border_title = "Quote"
-        self._refilter()
+        self.set_corpus(self.corpus)
         self.quote_list.focus()
+
+    def set_corpus(self, corpus: Corpus) -> None:
+        """Show (new) data: on start, and after an ingest saved articles."""
+        self.corpus = corpus
+        self.query_one(ActorsPane).set_actors(
+            {s: corpus.sorted_actors(s) for s in ActorSort}, corpus.counts)
+        if self.query_text.strip():
+            self.result = corpus.search(self.query_text)
+        self._refilter()
 
     @property
     def quote_list(self) -> QuoteList:
@@ -100,7 +107,7 @@ class MainScreen(Screen[None]):
         quotes.show_rows(rows, keep=quotes.current)
         result = rows.result
         if not self.corpus.views:
-            quotes.empty_message = "No quotes yet: add articles with `peace-tui ingest FILE`."
+            quotes.empty_message = "No quotes yet: press i to add an article."
         elif result is not None:
             quotes.empty_message = (f"No quotes match {one_line(self.query_text)!r}"
                                     + (" for this actor." if self.actor_id else "."))
