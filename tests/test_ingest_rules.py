@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from store.check import is_verbatim
 from store.ingest.clean import clean_article
 from store.ingest.marks import find_quotes
 from store.ingest.pipeline import ArticleMeta, extract_article
@@ -41,8 +42,51 @@ def test_split_quote_is_one_statement_verbatim():
     text = '"We have never refused to negotiate," Putin said, "but the realities matter."'
     (speaker, quote), = quotes(text)
     assert speaker == "Putin"
-    assert quote.startswith("We have never refused") and quote.endswith("realities matter.")
-    assert quote in text
+    assert quote == "We have never refused to negotiate … but the realities matter."
+    ex = extract_article(text, ArticleMeta())
+    st, = ex.statements
+    assert is_verbatim(st.text, ex.source.text[st.span[0]:st.span[1]])
+    assert not is_verbatim("We have never refused … realities do not matter.",
+                           ex.source.text[st.span[0]:st.span[1]])
+
+
+def test_split_quote_with_a_long_attribution():
+    """The attribution between the parts may name the speaker in full, with an adverb or a
+    time; the statement holds only the quoted words."""
+    text = ('"We will not," Kremlin spokesman Dmitry Peskov said flatly on Tuesday, "give up '
+            'the regions."')
+    assert quotes(text) == [("Dmitry Peskov", "We will not … give up the regions.")]
+
+
+def test_dash_attribution_of_translated_news():
+    text = ('Foreign Minister Andrii Sybiha spoke in Warsaw.\n\n"The ball is in Russia\'s '
+            'court," - Sybiha emphasized.')
+    assert quotes(text) == [("Andrii Sybiha", "The ball is in Russia's court")]
+
+
+def test_titles_with_of_before_a_name():
+    got = quotes('"We need these funds now," said Minister of Foreign Affairs of Ukraine '
+                 'Andrii Sybiha.\n\n"The Russian side plays for time," said the head of the '
+                 'Office of the President Andriy Yermak.\n\nThe spokeswoman of the Russian '
+                 'Foreign Ministry Maria Zakharova said Moscow "does not see any basis for '
+                 'talks".')
+    assert [s for s, _ in got] == ["Andrii Sybiha", "Andriy Yermak", "Maria Zakharova"]
+
+
+def test_object_pronoun_and_participle_and_called():
+    got = quotes('Andrii Sybiha met his Polish counterpart.\n\nAccording to him, partners know '
+                 'that "pressure must be applied to the aggressor."\n\nDmitry Peskov declined '
+                 'to comment, saying only that "the work is not public."\n\nAs reported, on '
+                 'Tuesday Maria Zakharova called the plan "a road to nowhere".')
+    assert got == [("Andrii Sybiha", "pressure must be applied to the aggressor."),
+                   ("Dmitry Peskov", "the work is not public."),
+                   ("Maria Zakharova", "a road to nowhere")]
+
+
+def test_anonymous_sources_end_before_their_description():
+    got = quotes('A Western diplomat briefed on the discussions told the BBC: "The gap is '
+                 'still wide."\n\n"It is a step," one official familiar with the talks said.')
+    assert [s for s, _ in got] == ["A Western diplomat", "One official"]
 
 
 def test_quote_over_two_paragraphs():
@@ -128,7 +172,8 @@ def test_spans_are_verbatim_in_the_cleaned_text():
     raw = (ARTICLES / "guillemets-split.txt").read_text("utf-8")
     ex = extract_article(raw, ArticleMeta())
     for st in ex.statements:
-        assert ex.source.text[st.span[0]:st.span[1]] == st.text
+        assert is_verbatim(st.text, ex.source.text[st.span[0]:st.span[1]])
+    assert any(" … " in st.text for st in ex.statements)  # a split quote is in this article
     assert ex.source.text == clean_article(raw)
 
 

@@ -35,8 +35,12 @@ __all__ = ["Attribution", "attribute_quotes"]
 _ADVERBS = r"(?:has|had|have|also|then|later|further|again|once|previously|recently|earlier|" \
            r"repeatedly|would|will|had\s+earlier|himself|herself|itself|simply|bluntly|flatly)"
 _NP = r"[^,.;:!?\"“”‘’()\[\]\n]{1,80}?"
+#: Between a closing quote mark and its attribution: '," said', '. - Sybiha noted' (the dash
+#: of news translated from Ukrainian and Russian).
+_AFTER_MARK = r"\s*[,.!?]?\s*(?:[-–—]\s*)?"
 _LEADING = re.compile(r"^\s*(?:however|but|and|meanwhile|earlier|later|also|yet|still|so|"
-                      r"instead|indeed|moreover|in\s+turn|for\s+his\s+part|for\s+her\s+part)\b[\s,]*",
+                      r"instead|indeed|moreover|in\s+turn|for\s+his\s+part|for\s+her\s+part|"
+                      r"(?:on|last|this)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b[\s,]*",
                       re.IGNORECASE)
 _SENTENCE_NAME = re.compile(
     r"(?:^|\n\n|[.!?][\"”’']?\s+)((?:The\s+)?[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,3})")
@@ -99,9 +103,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "verb": _Verbs(lexicon().speech_verbs),  # type: ignore[dict-item]
         "after_inverted": re.compile(
-            rf"^\s*[,.!?]?\s*(?:(?:{v})|according\s+to)\s+(?P<np>[^,.;:!?\n]+)", re.I),
+            rf"^{_AFTER_MARK}(?:(?:{v})|according\s+to)\s+(?P<np>[^,.;:!?\n]+)", re.I),
         "after_normal": re.compile(
-            rf"^\s*[,.!?]?\s*(?P<np>{_NP})\s+(?:{_ADVERBS}\s+)*(?:{v})\b", re.IGNORECASE),
+            rf"^{_AFTER_MARK}(?P<np>{_NP})\s+(?:{_ADVERBS}\s+)*(?:{v})\b", re.IGNORECASE),
         "far_inverted": re.compile(rf"[,;—–]\s*(?:{v})\s+(?P<np>[^,.;:!?\n]+)", re.IGNORECASE),
         "far_normal": re.compile(
             rf"[,;—–]\s*(?P<np>{_NP})\s+(?:{_ADVERBS}\s+)*(?:{v})\s*(?:[,.;:!?]|$|\s+(?:on|in|at|"
@@ -226,6 +230,7 @@ def _subject(masked: str, sentence_start: int, verb_at: int) -> tuple[Phrase, in
     return None
 
 
+_OPENING_NAME = re.compile(r"\s*((?:The\s+)?[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,3})\s+[a-z]")
 _COLON_END = re.compile(r":\s*$")
 
 
@@ -401,6 +406,11 @@ class _Attributor:
             found = _subject(self.masked, offset, offset + v.start())
             if found:
                 return self._entity(found[0], offset + v.start(), last)
+            if before[v.start():v.end()].casefold().endswith("ing"):
+                # 'Peskov declined to comment, saying only that "...': the sentence's subject.
+                opening = _OPENING_NAME.match(before)
+                if opening and (phrase := _phrase(opening.group(1))) and phrase.kind != "pronoun":
+                    return self._entity(phrase, offset, last)
         return None
 
 

@@ -20,20 +20,16 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from .lexicon import lexicon
+from .names import NOT_NAMES as _NOT_NAMES
 from .names import Phrase, parse_phrase
 
 __all__ = ["ArticleEntities", "Entity"]
 
 _TOKEN = re.compile(r"[^\W\d_](?:[\w’'\-]|\.(?=\w))*")
-#: Capitalised words that start sentences or name days, never a person's name.
-_NOT_NAMES = frozenset("""
-    a an and as at after although also according any before but by during earlier for from
-    he her his however i if in it its last later many meanwhile most no of on our she
-    since so some than that the their these they this those though to under we when where
-    whether which while who with without yet monday tuesday wednesday thursday friday
-    saturday sunday january february march april may june july august september october
-    november december
-""".split())
+
+#: 'Rubio, who has led the talks, ...': a surname alone is a person when a relative clause
+#: describes it.
+_WHO = re.compile(r", who\b")
 _CAP = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-Я]")
 _NATIONALITY = re.compile(r"^(?:[A-Z]{2,3}|[A-Z]\.[A-Z]\.|[A-Z][a-z]+(?:ian|ese|ish|an|ch|i))$")
 _ROLE_BEFORE = re.compile(r"(?:^|[.!?]\s+|\n)(?P<role>[^,.;:!?\n\"“”‘’«»]{3,80}),\s*"
@@ -108,7 +104,8 @@ class ArticleEntities:
                    and tokens[k - 1][2].casefold() in lex.titles - {"of", "the", "for"}):
                 k -= 1
             phrase = parse_phrase(re.sub(r"[’']s$", "", self.text[tokens[k][0]:tokens[j][1]]))
-            if phrase and phrase.kind == "person" and len(phrase.name.split()) >= 2:
+            if phrase and phrase.kind == "person" and (
+                    len(phrase.name.split()) >= 2 or _WHO.match(self.text, tokens[j][1])):
                 entity = self._person(phrase.name, phrase.role)
                 self._appositive(entity, tokens[j][1])
                 self._role_before(entity, tokens[k][0])

@@ -38,6 +38,8 @@ class QuoteSpan:
     start: int
     end: int
     double: bool
+    #: A quote split around its attribution: the (start, end) of each part; else empty.
+    parts: tuple[tuple[int, int], ...] = ()
 
     @property
     def outer_end(self) -> int:

@@ -17,14 +17,28 @@ from functools import lru_cache
 
 from .lexicon import lexicon
 
-__all__ = ["Phrase", "parse_phrase", "split_title"]
+__all__ = ["NOT_NAMES", "Phrase", "parse_phrase", "split_title"]
 
 _CUT_AT = re.compile(
     r"\s+(?:on|in|at|during|after|before|from|by|with|yesterday|today|tonight|last|earlier|"
-    r"later|this|when|as|while|via|through|told|speaking|who|which|whose|according)\b.*$|"
+    r"later|this|when|as|while|via|through|told|speaking|who|which|whose|according|"
+    # 'a diplomat briefed on the talks', 'a source close to / familiar with the Kremlin'
+    r"briefed|familiar|close|involved|knowledgeable|granted|requesting|insisting)\b.*$|"
     r"\s*[,;:(\[—–].*$",
     re.DOTALL,
 )
+#: Capitalised words that start sentences or name days, never a person's name.
+NOT_NAMES = frozenset("""
+    a an and as at after although also according any before but by during earlier for from
+    he her his however i if in it its last later many meanwhile most no of on our she
+    since so some than that the their these they this those though to under we when where
+    whether which while who with without yet monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october
+    november december
+""".split())
+#: 'Mr Merz': a form of address, not a role.
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "mr.", "mrs.",
+               "ms.", "dr.", "madam", "monsieur", "herr"}
 _POSSESSIVE = re.compile(r"[’']s?$")
 _CAPITAL = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-Я]")
 _PARTICLES = {"de", "van", "von", "der", "den", "al", "bin", "da", "di", "du", "le", "la", "dos",
@@ -32,8 +46,10 @@ _PARTICLES = {"de", "van", "von", "der", "den", "al", "bin", "da", "di", "du", "
 _ANON = {"a", "an", "one", "another"}
 _POSSESSIVE_PRONOUNS = {"his", "her", "its", "their"}
 _PRONOUNS = {"he", "she", "it", "they"}
+#: 'According to him': object pronouns name the same people.
+_OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they"}
 #: Words that open a phrase without being part of a name: 'But', 'Meanwhile'.
-_LEAD = re.compile(r"^(?:(?:but|and|so|yet|however|meanwhile|then|also|even)\s+)+",
+_LEAD = re.compile(r"^(?:(?:but|and|so|yet|however|meanwhile|then|also|even|as)\s+)+",
                    re.IGNORECASE)
 #: Things that 'say' in the passive sense only: 'the report said' names no speaker.
 _INANIMATE = {"report", "statement", "document", "plan", "agreement", "declaration", "text",
@@ -81,11 +97,14 @@ def parse_phrase(text: str) -> Phrase | None:
     np = _CUT_AT.sub("", " ".join(text.split())).strip(" .,;:'\"“”‘’«»")
     np = _LEAD.sub("", np)
     tokens = np.split()
-    if not tokens or len(tokens) > 9:
+    if not tokens or len(tokens) > 12:  # 'the head of the Office of the President A B'
+
         return None
     first = tokens[0].casefold()
     if len(tokens) == 1 and first in _PRONOUNS:
         return Phrase("pronoun", first)
+    if len(tokens) == 1 and first in _OBJECT_PRONOUNS:
+        return Phrase("pronoun", _OBJECT_PRONOUNS[first])
     if first in _ANON:
         if len(tokens) < 2:
             return None
@@ -126,6 +145,21 @@ def parse_phrase(text: str) -> Phrase | None:
     return _named(titles, name)
 
 
+def _person_after_body(titles: list[str], name: list[str]) -> tuple[list[str], list[str]]:
+    """'Minister ... of Ukraine Andrii Sybiha', '... of the Russian Foreign Ministry Maria
+    Zakharova': a state or an organisation standing before a two-word name is part of the
+    title, not of the name."""
+    lex = lexicon()
+    last_org = max((i for i, t in enumerate(name) if _bare(t) in lex.organisation_words),
+                   default=-1)
+    if 0 <= last_org <= len(name) - 3:
+        titles, name = [*titles, *name[:last_org + 1]], name[last_org + 1:]
+    for size in (3, 2, 1):
+        if len(name) >= size + 2 and " ".join(name[:size]).casefold() in lex.states:
+            return [*titles, *name[:size]], name[size:]
+    return titles, name
+
+
 def _description(tokens: list[str]) -> Phrase | None:
     """'the minister', 'his spokeswoman', 'the 43-year-old', 'the hardliner'.
 
@@ -141,6 +175,10 @@ def _description(tokens: list[str]) -> Phrase | None:
 
 def _named(titles: list[str], name: list[str]) -> Phrase | None:
     lex = lexicon()
+    titles, name = _person_after_body(titles, name)
+    if len(name) == 1 and name[0].casefold() in NOT_NAMES:
+        return None  # 'As', 'Meanwhile', 'Monday': capitalised, but no one's name
+    titles = [t for t in titles if _bare(t) not in _HONORIFICS] if len(titles) == 1 else titles
     owner = max((i for i, t in enumerate(name) if _POSSESSIVE.search(t) and
                  t[-2:] in ("’s", "'s")), default=-1)
     if 0 <= owner < len(name) - 1:

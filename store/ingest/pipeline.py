@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..check import ELISION
 from ..db import Bundle
 from ..errors import InvalidData
 from ..models import (
@@ -123,14 +124,17 @@ def _actor_for(entity: Entity, known: list[Actor], source_id: str) -> Actor:
                  role=entity.role, affiliation=entity.affiliation)
 
 
-_INTERJECTION = re.compile(r"\s*(?:,[^.!?\"“”‘’«»\n]{0,80})?[,;:]\s*$")
+#: What may stand between the attribution and the second part of a split quote: nothing,
+#: or a few words of the same clause ('said flatly,', 'said on Tuesday,', 'said, adding,').
+_INTERJECTION = re.compile(r"[^.!?\"“”‘’«»\n]{0,80}[,;:]\s*$")
 
 
 def _join_split_quotes(text: str, quotes: list[QuoteSpan],
                        atts: list[Attribution]) -> list[tuple[QuoteSpan, Attribution]]:
     """'"First part," he said, "second part."' is one statement: the span covers both
-    parts (and, verbatim, the attribution between them). A quote that goes on in the
-    next sentence ('"A," Sablin said. "B."') stays two statements, as labelled in gold."""
+    parts and the attribution between them; its text is the parts joined by ELISION
+    (`store.check` verifies each part verbatim). A quote that goes on in the next
+    sentence ('"A," Sablin said. "B."') stays two statements, as labelled in gold."""
     out: list[tuple[QuoteSpan, Attribution]] = []
     for q, att in zip(quotes, atts, strict=True):
         if out:
@@ -143,7 +147,10 @@ def _join_split_quotes(text: str, quotes: list[QuoteSpan],
                      and _INTERJECTION.fullmatch(text[between_start:q.open_at])
                      and "\n" not in text[pq.outer_end:q.open_at])
             if split:
-                out[-1] = (QuoteSpan(pq.open_at, q.close_at, pq.start, q.end, pq.double), patt)
+                parts = (*pq.parts, (q.start, q.end)) if pq.parts else ((pq.start, pq.end),
+                                                                        (q.start, q.end))
+                out[-1] = (QuoteSpan(pq.open_at, q.close_at, pq.start, q.end, pq.double,
+                                     parts), patt)
                 continue
         out.append((q, att))
     return out
@@ -172,7 +179,7 @@ def extract_article(raw: str, meta: ArticleMeta, known: list[Actor] | None = Non
     scare = 0
     unattributed: list[str] = []
     for q, att in _join_split_quotes(text, quotes, attribute_quotes(text, quotes, entities)):
-        quote = text[q.start:q.end]
+        quote = ELISION.join(text[a:b] for a, b in q.parts) if q.parts else text[q.start:q.end]
         short = len(_WORDS.findall(quote)) <= 3
         if short and not att.direct:
             scare += 1
