@@ -83,6 +83,24 @@ def test_object_pronoun_and_participle_and_called():
                    ("Maria Zakharova", "a road to nowhere")]
 
 
+def test_capitalised_words_are_not_speech_verbs():
+    got = quotes('Zelensky said his country faces "one of the hardest moments in our history" '
+                 'as the United States pushes Kyiv to accept the plan.')
+    assert got == [("Zelensky", "one of the hardest moments in our history")]
+
+
+def test_a_colon_hands_the_quote_to_the_sentence_subject():
+    got = quotes('Kaja Kallas, the EU\'s foreign policy chief, was blunt: "Any plan that rewards '
+                 'the aggressor invites the next war."')
+    assert got == [("Kaja Kallas", "Any plan that rewards the aggressor invites the next war.")]
+
+
+def test_appositive_with_the_is_skipped_to_find_the_name():
+    got = quotes('Kirill Dmitriev, the head of Russia\'s sovereign wealth fund, wrote on X that '
+                 'Europe was "trying to sabotage peace".')
+    assert got == [("Kirill Dmitriev", "trying to sabotage peace")]
+
+
 def test_anonymous_sources_end_before_their_description():
     got = quotes('A Western diplomat briefed on the discussions told the BBC: "The gap is '
                  'still wide."\n\n"It is a step," one official familiar with the talks said.')

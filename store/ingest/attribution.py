@@ -28,7 +28,7 @@ from functools import cache
 from .entities import ArticleEntities, Entity
 from .lexicon import lexicon
 from .marks import QuoteSpan
-from .names import Phrase, parse_phrase
+from .names import NOT_NAMES, Phrase, parse_phrase
 
 __all__ = ["Attribution", "attribute_quotes"]
 
@@ -72,6 +72,8 @@ class _Verbs:
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match]:
         out = []
         for m in self._WORD.finditer(text, pos, len(text) if endpos is None else endpos):
+            if not text[m.start()].islower():
+                continue  # 'the United States': a name, not the verb 'states'
             words = m.group().casefold().split()
             if len(words) == 2 and " ".join(words) in self.double:
                 out.append(m)
@@ -99,7 +101,8 @@ class _SpanMatch:
 
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
-    v = lexicon().verb_pattern
+    # Speech verbs are lower case ('as the United States pushes' has no verb 'states').
+    v = f"(?-i:{lexicon().verb_pattern})"
     return {
         "verb": _Verbs(lexicon().speech_verbs),  # type: ignore[dict-item]
         "after_inverted": re.compile(
@@ -217,9 +220,10 @@ def _subject(masked: str, sentence_start: int, verb_at: int) -> tuple[Phrase, in
             return (phrase, a) if phrase else None
         if k < len(pieces) - 1 and (_ASIDE.match(piece) or re.fullmatch(r"\s*\d+\s*", piece)):
             continue  # 'who spoke on condition of anonymity', 'in a statement', an age
-        if k > 0 and re.match(r"\s*an?\s", piece) and _NAME_END.search(
-                masked[pieces[k - 1][0]:pieces[k - 1][1]]):
-            continue  # "Dara Massicot, a senior fellow at ..., said"
+        if k > 0 and re.match(r"\s*(?:an?|the)\s", piece) and (name_end := _NAME_END.search(
+                masked[pieces[k - 1][0]:pieces[k - 1][1]])) \
+                and name_end.group().strip().casefold() not in NOT_NAMES:
+            continue  # "Dara Massicot, a senior fellow at ..., said", "X, the head of ..., wrote"
         phrase = _phrase(chunk)
         if phrase is not None:
             return phrase, a
@@ -230,7 +234,8 @@ def _subject(masked: str, sentence_start: int, verb_at: int) -> tuple[Phrase, in
     return None
 
 
-_OPENING_NAME = re.compile(r"\s*((?:The\s+)?[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,3})\s+[a-z]")
+_OPENING_NAME = re.compile(
+    r"\s*((?:The\s+)?[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,3})(?:\s+[a-z]|,)")
 _COLON_END = re.compile(r":\s*$")
 
 
@@ -411,6 +416,12 @@ class _Attributor:
                 opening = _OPENING_NAME.match(before)
                 if opening and (phrase := _phrase(opening.group(1))) and phrase.kind != "pronoun":
                     return self._entity(phrase, offset, last)
+        if not verbs and _COLON_END.search(before):
+            # 'Kaja Kallas, the EU's foreign policy chief, was blunt: "...': no speech verb,
+            # but a colon hands the quote to the person the sentence opens with.
+            opening = _OPENING_NAME.match(before)
+            if opening and (phrase := _phrase(opening.group(1))) and phrase.kind == "person":
+                return self._entity(phrase, offset, last)
         return None
 
 
