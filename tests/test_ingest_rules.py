@@ -101,6 +101,12 @@ def test_appositive_with_the_is_skipped_to_find_the_name():
     assert got == [("Kirill Dmitriev", "trying to sabotage peace")]
 
 
+def test_groups_of_unnamed_speakers():
+    got = quotes('European leaders meeting on the sidelines of the G20 summit said the draft was '
+                 '"a basis which will require additional work".')
+    assert got == [("European leaders", "a basis which will require additional work")]
+
+
 def test_anonymous_sources_end_before_their_description():
     got = quotes('A Western diplomat briefed on the discussions told the BBC: "The gap is '
                  'still wide."\n\n"It is a step," one official familiar with the talks said.')

@@ -24,6 +24,9 @@ _CUT_AT = re.compile(
     r"later|this|when|as|while|via|through|told|speaking|who|which|whose|according|"
     # 'a diplomat briefed on the talks', 'a source close to / familiar with the Kremlin'
     r"briefed|familiar|close|involved|knowledgeable|granted|requesting|insisting)\b.*$|"
+    # 'European leaders meeting on the sidelines ...': a participle ends the speaker
+    r"\s+(?!(?:leading|ruling|acting|outgoing|incoming|founding|governing|visiting|managing|"
+    r"reigning|serving|ranking)\b)[a-z]+ing\b.*$|"
     r"\s*[,;:(\[—–].*$",
     re.DOTALL,
 )
@@ -59,7 +62,8 @@ _INANIMATE = {"report", "statement", "document", "plan", "agreement", "declarati
               "message", "note", "analysis", "data", "figures", "record", "transcript"}
 #: Plural nouns that name an unnamed group of sources.
 _GROUPS = {"officials", "diplomats", "sources", "analysts", "experts", "lawmakers", "observers",
-           "critics", "residents", "witnesses", "negotiators", "aides", "insiders", "people"}
+           "critics", "residents", "witnesses", "negotiators", "aides", "insiders", "people",
+           "leaders", "ministers", "governments", "allies", "envoys", "mediators"}
 
 
 @dataclass(frozen=True, slots=True)
