@@ -30,7 +30,7 @@ _TOKEN = re.compile(r"[^\W\d_](?:[\w’'\-]|\.(?=\w))*")
 #: 'Rubio, who has led the talks, ...': a surname alone is a person when a relative clause
 #: describes it.
 _WHO = re.compile(r", who\b")
-_CAP = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ſА-Я]")
+_CAP_ANYWHERE = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſА-Я]")
 _NATIONALITY = re.compile(r"^(?:[A-Z]{2,3}|[A-Z]\.[A-Z]\.|[A-Z][a-z]+(?:ian|ese|ish|an|ch|i))$")
 _ROLE_BEFORE = re.compile(r"(?:^|[.!?]\s+|\n)(?P<role>[^,.;:!?\n\"“”‘’«»]{3,80}),\s*"
                           r"(?:[A-Z][a-z]{0,4}\.\s*){0,3}$")
@@ -82,26 +82,30 @@ class ArticleEntities:
     # -- building ------------------------------------------------------
     def _collect_people(self) -> None:
         tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(self.text)]
+        # Only capitalised tokens start a name: visit those, not every word.
+        capitals = {m.start() for m in _CAP_ANYWHERE.finditer(self.text)}
+        is_cap = [t[0] in capitals for t in tokens]
         lex = lexicon()
-        i = 0
-        while i < len(tokens):
-            if not _CAP.match(tokens[i][2]):
-                i += 1
+        titles = lex.titles - {"of", "the", "for"}
+        next_cap = iter([n for n, cap in enumerate(is_cap) if cap])
+        done = -1
+        for i in next_cap:
+            if i <= done:
                 continue
             j = i
-            while (j + 1 < len(tokens) and _CAP.match(tokens[j + 1][2])
-                   and self.text[tokens[j][1]:tokens[j + 1][0]] == " "):
+            while (j + 1 < len(tokens) and is_cap[j + 1]
+                   and tokens[j][1] + 1 == tokens[j + 1][0] and self.text[tokens[j][1]] == " "):
                 j += 1
+            done = j
             while i <= j and tokens[i][2].casefold() in _NOT_NAMES:
                 i += 1
             if i > j or any(t[2].endswith(("’s", "'s")) for t in tokens[i:j]) \
                     or tokens[j][2].isupper():
-                i = j + 1
                 continue
             # Extend backwards over title words: 'foreign policy adviser Yuri Ushakov'.
             k = i
             while (k > 0 and self.text[tokens[k - 1][1]:tokens[k][0]] == " "
-                   and tokens[k - 1][2].casefold() in lex.titles - {"of", "the", "for"}):
+                   and tokens[k - 1][2].casefold() in titles):
                 k -= 1
             phrase = parse_phrase(re.sub(r"[’']s$", "", self.text[tokens[k][0]:tokens[j][1]]))
             if phrase and phrase.kind == "person" and (
@@ -109,7 +113,6 @@ class ArticleEntities:
                 entity = self._person(phrase.name, phrase.role)
                 self._appositive(entity, tokens[j][1])
                 self._role_before(entity, tokens[k][0])
-            i = j + 1
 
     def _appositive(self, entity: Entity, end: int) -> None:
         """', Senior Fellow at the Carnegie Endowment ...,' after a name is its role."""
