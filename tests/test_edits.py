@@ -1,0 +1,192 @@
+"""Hand edits through the store: validated, atomic, recorded, undoable."""
+
+from __future__ import annotations
+
+import pytest
+
+from store import Actor, ConflictError, InvalidData, NotFound, Proposal, Statement, Store
+from store.edits import Editor, parse_date, unique_id
+from store.models import DatePrecision
+
+LAVROV_QUOTE = "st-b61baa660eed"  # 'neo-Nazi', said by Sergei Lavrov
+
+
+@pytest.fixture
+def editor(sample_store: Store) -> Editor:
+    return Editor(sample_store, user="tester")
+
+
+def test_edit_quote_speaker_date_issues_and_record(editor):
+    store = editor.store
+    record = editor.edit_quote(LAVROV_QUOTE, actor_id="vladimir-putin", said_on="2025-05",
+                               issues=["Ce", "TjSan", "Ce"])
+    st = store.get(Statement, LAVROV_QUOTE)
+    assert st.actor_id == "vladimir-putin" and st.issues == ["Ce", "TjSan"]
+    assert st.said_on.isoformat() == "2025-05-01" and st.said_on_precision is DatePrecision.month
+    assert st.text == "neo-Nazi"  # the verbatim text is never touched
+    [stored] = store.history()
+    assert stored == record and stored.user == "tester" and stored.action == "edit quote"
+    assert stored.changes[0].before["actor_id"] == "sergei-lavrov"
+    assert stored.changes[0].after["actor_id"] == "vladimir-putin"
+    assert "Vladimir Putin" in stored.summary
+
+
+def test_user_defaults_to_the_login_name(sample_store, monkeypatch):
+    monkeypatch.setattr("getpass.getuser", lambda: "analyst7")
+    record = Editor(sample_store).delete_quote(LAVROV_QUOTE)
+    assert record.user == "analyst7"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"actor_id": "nobody"}, "no actor"),
+    ({"said_on": "28/04/2025"}, "YYYY-MM-DD"),
+    ({"issues": ["NotACode"]}, "unknown issue code"),
+])
+def test_an_invalid_edit_changes_nothing_on_disk(sample_db, kwargs, message):
+    before = sample_db.read_bytes()
+    editor = Editor(Store.open(sample_db))
+    with pytest.raises(InvalidData, match=message):
+        editor.edit_quote(LAVROV_QUOTE, **kwargs)
+    assert sample_db.read_bytes() == before
+
+
+def test_delete_and_undo_a_quote(editor):
+    store = editor.store
+    editor.delete_quote(LAVROV_QUOTE)
+    assert store.find(Statement, LAVROV_QUOTE) is None
+    undo = editor.undo()
+    assert store.find(Statement, LAVROV_QUOTE).text == "neo-Nazi"
+    assert undo.action == "undo" and undo.undoes == store.history()[0].id
+    assert editor.undoable() is None  # undone; the undo itself is not undone by `u`
+    with pytest.raises(NotFound):
+        editor.undo()
+
+
+def test_undo_walks_back_through_changes(editor):
+    editor.edit_quote(LAVROV_QUOTE, issues=["Ce"])
+    editor.edit_quote(LAVROV_QUOTE, actor_id="vladimir-putin")
+    editor.undo()
+    assert editor.store.get(Statement, LAVROV_QUOTE).actor_id == "sergei-lavrov"
+    assert editor.store.get(Statement, LAVROV_QUOTE).issues == ["Ce"]
+    editor.undo()
+    assert editor.store.get(Statement, LAVROV_QUOTE).issues == ["X-Leadership"]
+    assert len(editor.store.history()) == 4
+
+
+def test_undo_is_refused_when_the_object_changed_since(sample_db):
+    mine, theirs = Editor(Store.open(sample_db), "me"), Editor(Store.open(sample_db), "them")
+    mine.edit_quote(LAVROV_QUOTE, issues=["Ce"])
+    theirs.edit_quote(LAVROV_QUOTE, issues=["TjSan"])
+    # The last change is theirs; undo the one before it by id: it would overwrite theirs.
+    first = mine.store.history()[0].id
+    before = sample_db.read_bytes()
+    with pytest.raises(ConflictError, match="changed since"):
+        mine.undo(first)
+    assert sample_db.read_bytes() == before
+
+
+def test_an_edit_from_a_stale_read_is_refused(sample_db):
+    store = Store.open(sample_db)
+    old = store.get(Statement, LAVROV_QUOTE)
+    Editor(Store.open(sample_db)).edit_quote(LAVROV_QUOTE, issues=["Ce"])
+    from store.db import to_doc
+    from store.history import DocChange
+
+    stale = DocChange(table="statements", id=old.id, before=to_doc(old),
+                      after={**to_doc(old), "issues": ["TjSan"]})
+    with pytest.raises(ConflictError):
+        store.apply([stale], action="edit quote", summary="stale")
+    assert store.get(Statement, LAVROV_QUOTE).issues == ["Ce"]
+
+
+def test_edit_actor_and_invalid_name(editor):
+    editor.edit_actor("sergei-lavrov", name="Sergey Lavrov", role="FM", kind="person",
+                      affiliation="Russia", aliases=["Lavrov", "Sergei Lavrov", "lavrov"])
+    actor = editor.store.get(Actor, "sergei-lavrov")
+    assert actor.name == "Sergey Lavrov" and actor.role == "FM"
+    assert actor.aliases == ["Lavrov", "Sergei Lavrov"]
+    with pytest.raises(InvalidData, match="name"):
+        editor.edit_actor("sergei-lavrov", name="  ")
+    with pytest.raises(InvalidData, match="kind"):
+        editor.edit_actor("sergei-lavrov", kind="robot")
+
+
+def test_merge_actors_moves_quotes_and_proposals_and_undoes(editor):
+    store = editor.store
+    quotes = [s.id for s in store.list(Statement) if s.actor_id == "kremlin"]
+    assert quotes
+    record = editor.merge_actors("kremlin", "russia")
+    assert store.find(Actor, "kremlin") is None
+    assert all(store.get(Statement, q).actor_id == "russia" for q in quotes)
+    assert store.get(Proposal, "russia-victory-day-truce").proposer == "russia"
+    assert "The Kremlin" in store.get(Actor, "russia").aliases
+    assert f"{len(quotes)} quotes moved" in record.summary
+    editor.undo()
+    assert store.get(Actor, "kremlin").name == "The Kremlin"
+    assert all(store.get(Statement, q).actor_id == "kremlin" for q in quotes)
+    assert "The Kremlin" not in store.get(Actor, "russia").aliases
+    with pytest.raises(InvalidData):
+        editor.merge_actors("russia", "russia")
+
+
+def test_create_actor_gets_a_free_id(editor):
+    actor, _ = editor.create_actor("Sergei Lavrov")
+    assert actor.id == "sergei-lavrov-2"
+    assert unique_id("EU plan", {"eu-plan"}) == "eu-plan-2"
+
+
+def test_create_edit_delete_a_proposal(editor):
+    store = editor.store
+    proposal, _ = editor.save_proposal({
+        "title": "European counter-proposal", "proposer": "emmanuel-macron",
+        "date": "2025-11-23", "status": "proposed",
+        "terms": [{"issue": "Ce", "text": "Ceasefire on the line of contact"},
+                  {"issue": "SsrGua", "text": "NATO-like security guarantee"}]})
+    assert proposal.id == "european-counter-proposal"
+    assert store.get(Proposal, proposal.id).terms[1].issue == "SsrGua"
+    edited, record = editor.save_proposal({**proposal.model_dump(), "date": "2025-11",
+                                           "terms": list(reversed(proposal.terms))})
+    assert edited.terms[0].issue == "SsrGua" and record.action == "edit proposal"
+    editor.delete_proposal(proposal.id)
+    assert store.find(Proposal, proposal.id) is None
+    editor.undo()
+    assert store.get(Proposal, proposal.id).terms[0].issue == "SsrGua"
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"title": "", "proposer": "russia"}, "title"),
+    ({"title": "X", "proposer": "nobody"}, "unknown proposer"),
+    ({"title": "X", "proposer": "russia", "terms": [{"issue": "Nope", "text": "t"}]},
+     "unknown issue code"),
+    ({"title": "X", "proposer": "russia", "source_ids": ["nowhere"]}, "unknown source"),
+    ({"title": "X", "proposer": "russia", "date": "soon"}, "YYYY-MM-DD"),
+])
+def test_an_invalid_proposal_saves_nothing(sample_db, data, message):
+    before = sample_db.read_bytes()
+    with pytest.raises(InvalidData, match=message):
+        Editor(Store.open(sample_db)).save_proposal(data)
+    assert sample_db.read_bytes() == before
+
+
+def test_deleting_an_actor_in_use_through_a_change_is_refused(editor):
+    from store.db import to_doc
+    from store.history import DocChange
+
+    actor = editor.store.get(Actor, "sergei-lavrov")
+    with pytest.raises(InvalidData, match="referred to"):
+        editor.store.apply([DocChange(table="actors", id="sergei-lavrov",
+                                          before=to_doc(actor))],
+                           action="x", summary="x")
+
+
+def test_parse_date():
+    assert parse_date("") == (None, DatePrecision.unknown)
+    assert parse_date("2025-04")[1] is DatePrecision.month
+    with pytest.raises(InvalidData):
+        parse_date("2025-13-01")
+
+
+def test_nothing_changed_is_not_recorded(editor):
+    with pytest.raises(InvalidData, match="nothing changed"):
+        editor.edit_quote(LAVROV_QUOTE, issues=["X-Leadership"])
+    assert editor.store.history() == []
