@@ -21,7 +21,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .db import MODELS, Store, to_doc
-from .errors import InvalidData, NotFound
+from .errors import ConflictError, InvalidData, NotFound
+from .handwritten import HandProposal
 from .history import ChangeRecord, DocChange, undo_changes
 from .models import (
     Actor,
@@ -173,11 +174,13 @@ class Editor:
     def new_proposal_id(self, title: str) -> str:
         return unique_id(title, self.store.ids(Proposal))
 
-    def save_proposal(self, data: dict[str, Any]) -> tuple[Proposal, ChangeRecord]:
+    def save_proposal(self, data: dict[str, Any], new_actor: Actor | None = None,
+                      ) -> tuple[Proposal, ChangeRecord]:
         """Create (no 'id', or an unused one) or replace a proposal from form data.
 
         `data` holds the Proposal's fields; 'date' may be a string as typed
-        ('YYYY-MM-DD', 'YYYY-MM' or ''), terms dicts or Terms.
+        ('YYYY-MM-DD', 'YYYY-MM' or ''), terms dicts or Terms. `new_actor`
+        (its proposer, typed in by hand) is created in the same change.
         """
         data = dict(data)
         if isinstance(data.get("date"), str) or data.get("date") is None:
@@ -189,10 +192,34 @@ class Editor:
         new = _build(Proposal, data, f"proposal {data['id']}")
         old = self.store.find(Proposal, new.id)
         verb = "Created" if old is None else "Edited"
-        record = self._apply([_change(Proposal, new.id, old, new)],
+        changes = [_change(Proposal, new.id, old, new)]
+        if new_actor is not None:
+            changes.insert(0, _change(Actor, new_actor.id, None, new_actor))
+        record = self._apply(changes,
                              "create proposal" if old is None else "edit proposal",
                              f"{verb} the proposal {new.title} ({len(new.terms)} terms)")
         return new, record
+
+    def import_proposal(self, hand: HandProposal) -> tuple[Proposal, ChangeRecord | None]:
+        """Save a hand-written proposal; (stored, None) when it is there already, the same.
+
+        The same id with other content is a ConflictError, as for an exchange
+        import: an import never overwrites.
+        """
+        data, new_actor = hand.resolve(self.store.list(Actor))
+        # The id follows the title (not made unique), so importing a file again is noticed.
+        data["id"] = data.get("id") or slugify(data["title"])
+        old = self.store.find(Proposal, data["id"])
+        if old is not None:
+            date, precision = parse_date(data.get("date") or "")
+            same = _build(Proposal, {**data, "date": date, "date_precision": precision},
+                          f"proposal {data['id']}")
+            if same == old:
+                return old, None
+            raise ConflictError(f"a different proposal with id {old.id!r} exists already "
+                                    "(give this one another `id:`)")
+        proposal, record = self.save_proposal(data, new_actor)
+        return proposal, record
 
     def delete_proposal(self, proposal_id: str) -> ChangeRecord:
         old = self.store.get(Proposal, proposal_id)

@@ -180,12 +180,25 @@ def _read_input(name: str) -> bytes:
 
 
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
-    from store.exchange import parse_json
+    """An exchange file, or a proposal typed by hand (YAML or JSON): told apart by its keys."""
+    from store.handwritten import HandProposal, detect
 
     raw = _read_input(args.file)
     if len(raw) > MAX_IMPORT_BYTES:
         raise InvalidData(f"{args.file}: larger than {MAX_IMPORT_BYTES // 2**20} MiB")
-    bundle = parse_json(raw, args.file)
+    found = detect(raw, args.file)
+    if isinstance(found, HandProposal):
+        from store.edits import Editor
+
+        proposal, record = Editor(store).import_proposal(found)
+        if record is None:
+            print(f"proposal {proposal.id} is already present: nothing imported")
+        else:
+            print(f"imported proposal {proposal.id} ({len(proposal.terms)} terms)"
+                  + ("; created its proposer " + proposal.proposer
+                     if any(c.table == "actors" for c in record.changes) else ""))
+        return 0
+    bundle = found
     added = store.add_bundle(bundle)
     skipped = bundle.count() - added.count()
     print(f"imported {len(added.actors)} actors, {len(added.sources)} sources, "
