@@ -35,7 +35,11 @@ from .models import (
     slugify,
 )
 
-__all__ = ["Editor", "parse_date", "unique_id"]
+__all__ = ["Editor", "NothingChanged", "parse_date", "unique_id"]
+
+
+class NothingChanged(InvalidData):
+    """The edit leaves every object as it was: nothing to save or record."""
 
 
 def parse_date(text: str) -> tuple[dt.date | None, DatePrecision]:
@@ -85,18 +89,28 @@ class Editor:
                undoes: str | None = None) -> ChangeRecord:
         changes = [c for c in changes if c.before != c.after]
         if not changes:
-            raise InvalidData("nothing changed")
+            raise NothingChanged("nothing changed")
         return self.store.apply(changes, action=action, summary=summary, undoes=undoes,
                                 user=self.user)
 
     # -- quotes ----------------------------------------------------------------
     def edit_quote(self, statement_id: str, *, actor_id: str | None = None,
                    said_on: str | None = None, issues: Iterable[str] | None = None,
-                   ) -> ChangeRecord:
-        """Give a quote another speaker, date ('YYYY-MM-DD', 'YYYY-MM', '') or issue codes."""
+                   new_speaker: str | None = None) -> ChangeRecord:
+        """Give a quote another speaker, date ('YYYY-MM-DD', 'YYYY-MM', '') or issue codes.
+
+        `new_speaker` names a speaker not in the database yet: the actor is
+        created in the same recorded change, so one undo takes both back.
+        """
         old = self.store.get(Statement, statement_id)
         data = old.model_dump()
-        if actor_id is not None:
+        changes = []
+        if new_speaker is not None:
+            actor = _build(Actor, {"id": unique_id(new_speaker, self.store.ids(Actor)),
+                                   "name": new_speaker.strip()}, "new speaker")
+            changes.append(_change(Actor, actor.id, None, actor))
+            data["actor_id"] = actor.id
+        elif actor_id is not None:
             if self.store.find(Actor, actor_id) is None:
                 raise InvalidData(f"no actor with id {actor_id!r}")
             data["actor_id"] = actor_id
@@ -106,9 +120,9 @@ class Editor:
             data["issues"] = list(dict.fromkeys(issues))
         new = _build(Statement, data, f"quote {statement_id}")
         speaker = self.store.find(Actor, new.actor_id)
-        return self._apply([_change(Statement, old.id, old, new)], "edit quote",
-                           f"Edited the quote “{_short(old.text)}” "
-                           f"({speaker.name if speaker else new.actor_id})")
+        name = speaker.name if speaker else (new_speaker or new.actor_id)
+        changes.append(_change(Statement, old.id, old, new))
+        return self._apply(changes, "edit quote", f"Edited the quote “{_short(old.text)}” ({name})")
 
     def delete_quote(self, statement_id: str) -> ChangeRecord:
         old = self.store.get(Statement, statement_id)

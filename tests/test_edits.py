@@ -190,3 +190,12 @@ def test_nothing_changed_is_not_recorded(editor):
     with pytest.raises(InvalidData, match="nothing changed"):
         editor.edit_quote(LAVROV_QUOTE, issues=["X-Leadership"])
     assert editor.store.history() == []
+
+
+def test_a_new_speaker_is_created_with_the_edit_and_undone_with_it(editor):
+    record = editor.edit_quote(LAVROV_QUOTE, new_speaker="Dmitry Peskov")
+    assert [c.table for c in record.changes] == ["actors", "statements"]
+    assert editor.store.get(Statement, LAVROV_QUOTE).actor_id == "dmitry-peskov"
+    editor.undo()
+    assert editor.store.find(Actor, "dmitry-peskov") is None
+    assert editor.store.get(Statement, LAVROV_QUOTE).actor_id == "sergei-lavrov"
