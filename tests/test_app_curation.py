@@ -197,3 +197,58 @@ async def test_h_lists_the_changes_and_undoes(sample_db):
         await settle(pilot)
         assert app.screen is app.main_screen
         assert app.query_one(QuoteList).row_count == 21
+
+
+async def test_the_palette_offers_the_curation_keys_and_edit_actor(sample_db):
+    app = open_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await paste_text(pilot, "edit actor massicot")
+        await settle(pilot)
+        options = app.screen.query("CommandList").first().options
+        assert "Edit actor Dara Massicot" in str(options[0].prompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ActorEditScreen)
+        assert app.screen.query_one("#name", Input).value == "Dara Massicot"
+        await pilot.press("escape", "ctrl+p")
+        await settle(pilot)
+        await paste_text(pilot, "undo")
+        await settle(pilot)
+        texts = [str(o.prompt) for o in app.screen.query("CommandList").first().options]
+        assert any("Undo (u)" in t for t in texts)
+
+
+async def test_markup_in_names_is_shown_as_text_in_the_forms(tmp_path):
+    from tests.explorer_support import hostile_db
+
+    app = open_app(hostile_db(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert str(app.screen.query_one("#speaker", Button).label) == "[red]Name"
+        await pilot.press("enter")
+        await settle(pilot)
+        options = app.screen.query_one("#choices").options
+        assert str(options[0].prompt).startswith("[red]Name — person")
+        await pilot.press("escape", "escape", "x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "“[@click=app.quit]x[/]” — [red]Name" in str(app.screen.query_one(".hint").render())
+        await pilot.press("n")
+        assert app.is_running
+
+
+def test_the_picker_narrows_by_word_starts_stems_and_codes():
+    from tui.curation import issue_choices
+    from tui.screens.picker import Choice, narrow
+
+    codes = [c.value for c in narrow(issue_choices(), "sec gua")]
+    assert codes[0] == "SsrGua"
+    assert "StBor" in [c.value for c in narrow(issue_choices(), "borders")]
+    assert [c.value for c in narrow(issue_choices(), "x-alliance")] == ["X-Alliance"]
+    people = [Choice("a", "Anna Bell"), Choice("b", "Bella Ann")]
+    assert [c.value for c in narrow(people, "bel")] == ["b", "a"]  # label starts first
+    assert narrow(people, "") == people and narrow(people, "zz") == []

@@ -120,12 +120,16 @@ class CurationScreen(Screen[None]):
         return actor
 
     def action_edit_actor(self) -> None:
-        from .actor_edit import ActorEditScreen
-
         actor = self._current_actor()
         if actor is not None:
-            self.app.push_screen(ActorEditScreen(actor),
-                                 lambda saved: self._saved(saved, None, "Actor saved."))
+            self.edit_actor(actor)
+
+    def edit_actor(self, actor: Actor) -> None:
+        """Open the actor form (also the palette's "Edit actor ...")."""
+        from .actor_edit import ActorEditScreen
+
+        self.app.push_screen(ActorEditScreen(actor),
+                             lambda saved: self._saved(saved, None, "Actor saved."))
 
     def action_merge_actor(self) -> None:
         from .actor_edit import merge_actor

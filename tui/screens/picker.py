@@ -2,11 +2,12 @@
 
 The taxonomy has over a hundred issue codes and a database may hold
 hundreds of actors, so a list you scroll is too slow. The picker narrows as
-you type: every word typed must start a word of the entry (or be part of
-its code or id), so "sec gua" finds `SsrGua Security guarantees`. Up and
-Down move in the list without leaving the box; Enter picks. When new
-entries are allowed (a speaker not in the database yet), the last row
-offers to create one with the name typed.
+you type: every word typed must start a word of the entry, or begin with
+one ("borders" finds "Border delimitation"), or be part of its code or
+id, so "sec gua" finds `SsrGua Security guarantees`. Up and Down move
+in the list without leaving the box; Enter picks. When new entries are
+allowed (a speaker not in the database yet), the last row offers to
+create one with the name typed.
 
 | Key | Action |
 | :- | :- |
@@ -65,10 +66,15 @@ def narrow(choices: list[Choice], typed: str) -> list[Choice]:
         label = fold(choice.label)
         tokens = label.replace("-", " ").replace("/", " ").replace("(", " ").split()
         value = fold(choice.value)
-        if all(any(t.startswith(w) for t in tokens) or w in value for w in words):
+        if all(any(_matches(t, w) for t in tokens) or w in value for w in words):
             hits.append((not label.startswith(words[0]), choice))
     hits.sort(key=lambda h: h[0])
     return [c for _, c in hits]
+
+
+def _matches(token: str, word: str) -> bool:
+    """'sanc' finds 'sanctions'; 'borders' finds 'border' (a word may run past the stem)."""
+    return token.startswith(word) or (len(token) >= 4 and word.startswith(token))
 
 
 class PickerScreen(FormScreen[Picked]):
