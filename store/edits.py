@@ -96,13 +96,16 @@ class Editor:
     # -- quotes ----------------------------------------------------------------
     def edit_quote(self, statement_id: str, *, actor_id: str | None = None,
                    said_on: str | None = None, issues: Iterable[str] | None = None,
-                   new_speaker: str | None = None) -> ChangeRecord:
+                   new_speaker: str | None = None, base: Statement | None = None,
+                   ) -> ChangeRecord:
         """Give a quote another speaker, date ('YYYY-MM-DD', 'YYYY-MM', '') or issue codes.
 
         `new_speaker` names a speaker not in the database yet: the actor is
         created in the same recorded change, so one undo takes both back.
+        `base` is the version the user saw (in a form): if the stored one
+        differs by now, the edit is refused rather than undo someone's change.
         """
-        old = self.store.get(Statement, statement_id)
+        old = base or self.store.get(Statement, statement_id)
         data = old.model_dump()
         changes = []
         if new_speaker is not None:
@@ -141,9 +144,12 @@ class Editor:
     def edit_actor(self, actor_id: str, *, name: str | None = None,
                    kind: ActorKind | str | None = None, role: str | None = None,
                    affiliation: str | None = None, aliases: Iterable[str] | None = None,
-                   ) -> ChangeRecord:
-        """Rename, set role, kind and affiliation ('' clears them), replace the aliases."""
-        old = self.store.get(Actor, actor_id)
+                   base: Actor | None = None) -> ChangeRecord:
+        """Rename, set role, kind and affiliation ('' clears them), replace the aliases.
+
+        `base`: the version the form showed (see `edit_quote`).
+        """
+        old = base or self.store.get(Actor, actor_id)
         data = old.model_dump()
         if name is not None:
             data["name"] = name.strip()
@@ -189,12 +195,14 @@ class Editor:
         return unique_id(title, self.store.ids(Proposal))
 
     def save_proposal(self, data: dict[str, Any], new_actor: Actor | None = None,
-                      ) -> tuple[Proposal, ChangeRecord]:
+                      base: Proposal | None = None) -> tuple[Proposal, ChangeRecord]:
         """Create (no 'id', or an unused one) or replace a proposal from form data.
 
         `data` holds the Proposal's fields; 'date' may be a string as typed
         ('YYYY-MM-DD', 'YYYY-MM' or ''), terms dicts or Terms. `new_actor`
         (its proposer, typed in by hand) is created in the same change.
+        `base` is the version the editor was opened on: if the stored one
+        differs by now, saving is refused (ConflictError), nothing written.
         """
         data = dict(data)
         if isinstance(data.get("date"), str) or data.get("date") is None:
@@ -204,7 +212,8 @@ class Editor:
         if not data.get("id"):
             data["id"] = self.new_proposal_id(str(data.get("title") or "proposal"))
         new = _build(Proposal, data, f"proposal {data['id']}")
-        old = self.store.find(Proposal, new.id)
+        old = base if base is not None and base.id == new.id else self.store.find(Proposal,
+                                                                                  new.id)
         verb = "Created" if old is None else "Edited"
         changes = [_change(Proposal, new.id, old, new)]
         if new_actor is not None:

@@ -199,3 +199,23 @@ def test_a_new_speaker_is_created_with_the_edit_and_undone_with_it(editor):
     editor.undo()
     assert editor.store.find(Actor, "dmitry-peskov") is None
     assert editor.store.get(Statement, LAVROV_QUOTE).actor_id == "sergei-lavrov"
+
+
+def test_an_edit_based_on_what_a_form_showed_is_refused_if_changed_since(sample_db):
+    form_store = Store.open(sample_db)
+    shown_quote = form_store.get(Statement, LAVROV_QUOTE)
+    shown_actor = form_store.get(Actor, "sergei-lavrov")
+    shown_plan = form_store.get(Proposal, "trump-permanent-ceasefire")
+    other = Editor(Store.open(sample_db), "other")
+    other.edit_quote(LAVROV_QUOTE, issues=["Ce"])
+    other.edit_actor("sergei-lavrov", role="FM")
+    other.save_proposal({**shown_plan.model_dump(), "status": "rejected"})
+    before = sample_db.read_bytes()
+    mine = Editor(form_store, "me")
+    with pytest.raises(ConflictError, match="changed since"):
+        mine.edit_quote(LAVROV_QUOTE, actor_id="vladimir-putin", base=shown_quote)
+    with pytest.raises(ConflictError, match="changed since"):
+        mine.edit_actor("sergei-lavrov", name="S. Lavrov", base=shown_actor)
+    with pytest.raises(ConflictError, match="changed since"):
+        mine.save_proposal({**shown_plan.model_dump(), "title": "Mine"}, base=shown_plan)
+    assert sample_db.read_bytes() == before

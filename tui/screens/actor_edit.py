@@ -87,7 +87,7 @@ class ActorEditScreen(FormScreen[bool]):
                 self.actor.id, name=self._value("name"), role=self._value("role"),
                 kind=str(self.query_one("#kind", Select).value),
                 affiliation=self._value("affiliation"),
-                aliases=self._value("aliases").split(","))
+                aliases=self._value("aliases").split(","), base=self.actor)
         except NothingChanged:
             self.dismiss(False)
             return

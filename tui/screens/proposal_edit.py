@@ -272,7 +272,7 @@ class ProposalEditScreen(Screen[str | None]):
             "terms": self.terms,
         }
         try:
-            saved, _ = editor.save_proposal(data, new_actor)
+            saved, _ = editor.save_proposal(data, new_actor, base=self.proposal)
         except NothingChanged:
             self.dismiss(None)
             return

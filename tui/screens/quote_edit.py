@@ -137,7 +137,7 @@ class QuoteEditScreen(FormScreen[bool]):
                 actor_id=None if self.new_speaker else self.actor_id,
                 new_speaker=self.new_speaker,
                 said_on=self.query_one("#date", Input).value,
-                issues=issues)
+                issues=issues, base=self.statement)
         except NothingChanged:
             self.dismiss(False)
             return
