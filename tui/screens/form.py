@@ -64,8 +64,9 @@ class FormScreen(ModalScreen[R]):
             border: round $primary; background: $surface; padding: 0 1;
         }
         & .row { height: auto; margin-bottom: 1; }
-        & .row > .label { width: 11; color: $text-muted; padding-top: 0; }
+        & .row > .label { width: 13; color: $text-muted; }
         & .row > Input, & .row > Select, & .row > Button { width: 1fr; }
+        & .row > Button { content-align: left middle; text-align: left; }
         & .hint { color: $text-muted; }
         & #buttons { height: 1; }
         & #buttons > Button { margin-right: 2; width: auto; }

@@ -32,7 +32,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from store import StoreError
@@ -103,9 +103,11 @@ class ProposalEditScreen(Screen[str | None]):
     DEFAULT_CSS = """
     ProposalEditScreen {
         & #fields { height: auto; padding: 0 1; }
+        & #heading { text-style: bold; }
         & .row { height: 1; }
         & .row > .label { width: 10; color: $text-muted; }
         & .row > Input, & .row > Button { width: 1fr; }
+        & #proposer { content-align: left middle; text-align: left; }
         & #date { width: 20; margin-right: 2; }
         & #status { width: 20; }
         & #add-source { width: auto; margin-left: 1; }
@@ -138,6 +140,8 @@ class ProposalEditScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         p = self.proposal
         with Vertical(id="fields"):
+            heading = f"Edit the proposal {p.id}" if p else "New proposal"
+            yield Static(Content(one_line(heading)), markup=False, id="heading")
             with Horizontal(classes="row"):
                 yield Label("Title", classes="label")
                 yield Input(p.title if p else "", id="title", compact=True,
@@ -165,7 +169,6 @@ class ProposalEditScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#proposer", Button).label = self._proposer_label()
         self.query_one(TermsList).show_terms(self.terms, 0)
-        self.sub_title = f"Edit · {self.proposal.id}" if self.proposal else "New proposal"
         self._saved_state = self._state()
         self.query_one("#title", Input).focus()
 
