@@ -252,3 +252,38 @@ def test_the_picker_narrows_by_word_starts_stems_and_codes():
     people = [Choice("a", "Anna Bell"), Choice("b", "Bella Ann")]
     assert [c.value for c in narrow(people, "bel")] == ["b", "a"]  # label starts first
     assert narrow(people, "") == people and narrow(people, "zz") == []
+
+
+async def test_merging_the_actor_the_quotes_are_filtered_to_drops_the_filter(sample_db):
+    app = open_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.main_screen.choose_actor("kremlin")
+        await settle(pilot)
+        quotes = app.query_one(QuoteList)
+        assert quotes.row_count == 3
+        await pilot.press("M")  # the speaker of the current quote: the Kremlin
+        await settle(pilot)
+        await paste_text(pilot, "russia")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.main_screen.actor_id is None
+        assert quotes.row_count == 21 and quotes.border_title == "Quotes 21"
+
+
+async def test_an_invalid_actor_edit_is_shown_and_not_saved(sample_db):
+    before = sample_db.read_bytes()
+    app = open_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        app.screen.query_one("#name", Input).value = "   "
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ActorEditScreen)
+        assert "name: must not be empty" in str(app.screen.query_one(ProblemLine).render())
+        await pilot.press("escape")
+    assert sample_db.read_bytes() == before

@@ -163,3 +163,26 @@ def test_parse_span():
     assert parse_span(" 3-9 ") == (3, 9) and parse_span("") is None
     with pytest.raises(ValueError):
         parse_span("3..9")
+
+
+async def test_a_new_proposer_is_created_with_the_proposal(sample_db):
+    app = open_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "n")
+        await settle(pilot)
+        await paste_text(pilot, "European counter-proposal")
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        await paste_text(pilot, "European Union")
+        await pilot.press("enter")  # "+ New actor: European Union"
+        await settle(pilot)
+        assert "European Union (new)" in str(app.screen.query_one("#proposer", Button).label)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, ProposalsScreen)
+    store = Store.open(sample_db)
+    proposal = store.get(Proposal, "european-counter-proposal")
+    assert proposal.proposer == "european-union" and proposal.terms == []
+    [record] = store.history()
+    assert [c.table for c in record.changes] == ["actors", "proposals"]

@@ -33,9 +33,17 @@ def sources(app: Any) -> list[Source]:
 
 
 def reload(app: Any) -> Corpus:
-    """Read the database again and show it on the main screen (as after an ingest)."""
+    """Read the database again and show it on the main screen (as after an ingest).
+
+    When the quotes were filtered to an actor that is gone (merged into
+    another), the filter is dropped rather than show an empty list.
+    """
     app.corpus = Corpus.from_store(app.store)
-    app.main_screen.set_corpus(app.corpus)
+    main = app.main_screen
+    if main.actor_id is not None and main.actor_id not in app.corpus.actor_by_id:
+        main.actor_id = None
+        main.query_one("ActorsPane").set_chosen(None)
+    main.set_corpus(app.corpus)
     return app.corpus
 
 
