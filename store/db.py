@@ -383,11 +383,6 @@ class Store:
         docs = self._tables().get(HISTORY_TABLE, {})
         return [ChangeRecord.model_validate({**docs[k], "id": k}) for k in sorted(docs)]
 
-    def document(self, model: type[M], id: str) -> dict | None:
-        """An object's stored document (what a change record's before/after hold)."""
-        doc = self._tables().get(MODELS[model], {}).get(id)
-        return None if doc is None else dict(doc)
-
     def _write(self, bundle: Bundle) -> None:
         """Put every object of a (checked) bundle in its table, in one file write."""
 

@@ -36,8 +36,8 @@ def test_enter_a_proposal_diff_it_and_undo_a_deletion(sample_db):
         term.send("n")
         term.wait_for("the proposal editor", lambda s: "Terms 0" in s)
         typed("European counter-proposal")
-        term.send("Enter")  # to the proposer
-        time.sleep(0.3)
+        term.send("Enter")  # to the proposer (focus does not show in capture-pane: a pause)
+        time.sleep(0.5)
         term.send("Enter")
         term.wait_for("the proposer picker", lambda s: "─ Proposer ─" in s)
         typed("united")

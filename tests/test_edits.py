@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as strat
 
 from store import Actor, ConflictError, InvalidData, NotFound, Proposal, Statement, Store
 from store.edits import Editor, parse_date, unique_id
@@ -219,3 +221,33 @@ def test_an_edit_based_on_what_a_form_showed_is_refused_if_changed_since(sample_
     with pytest.raises(ConflictError, match="changed since"):
         mine.save_proposal({**shown_plan.model_dump(), "title": "Mine"}, base=shown_plan)
     assert sample_db.read_bytes() == before
+
+_SPEAKERS = ["sergei-lavrov", "vladimir-putin", "kremlin", "russia"]
+_CODES = ["Ce", "TjSan", "SsrGua", "X-Alliance", "X-Leadership"]
+_EDITS = strat.lists(strat.tuples(strat.sampled_from(_SPEAKERS),
+                                  strat.lists(strat.sampled_from(_CODES), max_size=3),
+                                  strat.sampled_from(["", "2025-05", "2025-04-28"])),
+                     min_size=1, max_size=6)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=_EDITS)
+def test_undoing_every_edit_gives_back_the_data_exactly(edits):
+    from store.sample import load_sample
+
+    store = Store.memory()
+    store.add_bundle(load_sample())
+    original = store.bundle()
+    editor = Editor(store, "prop")
+    made = 0
+    for speaker, codes, when in edits:
+        try:
+            editor.edit_quote(LAVROV_QUOTE, actor_id=speaker, issues=codes, said_on=when)
+            made += 1
+        except InvalidData:  # nothing changed: not recorded
+            pass
+    for _ in range(made):
+        editor.undo()
+    assert store.bundle() == original
+    assert editor.undoable() is None
+    assert len(store.history()) == 2 * made
