@@ -24,6 +24,7 @@ from .db import MODELS, Store, to_doc
 from .errors import ConflictError, InvalidData, NotFound
 from .handwritten import HandProposal
 from .history import ChangeRecord, DocChange, undo_changes
+from .issue_codes import canonical
 from .models import (
     Actor,
     ActorKind,
@@ -120,7 +121,7 @@ class Editor:
         if said_on is not None:
             data["said_on"], data["said_on_precision"] = parse_date(said_on)
         if issues is not None:
-            data["issues"] = list(dict.fromkeys(issues))
+            data["issues"] = list(dict.fromkeys(canonical(c) or c for c in issues))
         new = _build(Statement, data, f"quote {statement_id}")
         speaker = self.store.find(Actor, new.actor_id)
         name = speaker.name if speaker else (new_speaker or new.actor_id)

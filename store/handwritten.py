@@ -30,7 +30,7 @@ import orjson
 
 from .db import Bundle
 from .errors import InvalidData
-from .issue_codes import all_codes
+from .issue_codes import canonical
 from .models import Actor, ActorKind
 from .query import fold
 
@@ -153,8 +153,8 @@ def _term(item: Any, n: int, name: str) -> dict[str, str]:
 
 
 def _canonical_code(code: str, n: int, name: str) -> str:
-    for known in all_codes():
-        if known.code.casefold() == code.casefold():
-            return known.code
+    found = canonical(code)
+    if found is not None:
+        return found
     raise InvalidData(f"{name}: term {n}: unknown issue code {code[:40]!r} (see "
                       "store/data/issue_codes.json)")

@@ -287,3 +287,31 @@ async def test_an_invalid_actor_edit_is_shown_and_not_saved(sample_db):
         assert "name: must not be empty" in str(app.screen.query_one(ProblemLine).render())
         await pilot.press("escape")
     assert sample_db.read_bytes() == before
+
+
+async def test_U_in_the_history_undoes_the_selected_change_when_safe(sample_db):
+    app = open_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "y")  # delete the first quote
+        await settle(pilot)
+        await pilot.press("e")  # edit the (new) first quote's issues
+        await settle(pilot)
+        app.screen.query_one("#issues", Input).value = "ce"
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("h", "down")  # the older change: the deletion
+        await settle(pilot)
+        await pilot.press("U")
+        await settle(pilot)
+        assert "Undid: Deleted the quote" in app.screen.records[0].summary
+        assert app.query_one(QuoteList).row_count == 21
+        await pilot.press("down", "down", "U")  # the deletion again: undone already
+        await settle(pilot)
+        assert len(app.screen.records) == 3
+    store = Store.open(sample_db)
+    assert [r.action for r in store.history()] == ["delete quote", "edit quote", "undo"]
+    assert store.get(Statement, FIRST).text == "neo-Nazi"
+    edited = [s for s in store.list(Statement) if s.issues == ["Ce"]
+              and s.actor_id == "sergei-lavrov"]
+    assert len(edited) == 1  # the later edit, to another quote, was kept

@@ -47,10 +47,10 @@ def reload(app: Any) -> Corpus:
     return app.corpus
 
 
-def undo(app: Any) -> bool:
-    """`u`: undo the last recorded change; say what was undone, or why not."""
+def undo(app: Any, record_id: str | None = None) -> bool:
+    """`u`: undo the last recorded change (or a given one); say what was undone, or why not."""
     try:
-        record = editor(app).undo()
+        record = editor(app).undo(record_id)
     except StoreError as e:
         app.notify(f"Nothing undone: {one_line(str(e))}", severity="warning", markup=False,
                    timeout=5)

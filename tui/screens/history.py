@@ -9,6 +9,7 @@ and is listed too.
 | :- | :- |
 | up / down | Move |
 | u | Undo the last change |
+| U | Undo the selected change (refused when what it changed was changed since) |
 | escape, h | Back |
 """
 
@@ -59,6 +60,8 @@ class HistoryScreen(Screen[None]):
         Binding("escape,h", "app.pop_screen", "Back", id="history.back",
                 tooltip="Back to the quotes"),
         Binding("u", "undo", "Undo", id="history.undo", tooltip="Undo the last change"),
+        Binding("U", "undo_selected", "Undo this", id="history.undo-selected",
+                tooltip="Undo the selected change (refused if its objects changed since)"),
     ]
 
     HELP_TITLE = "History"
@@ -110,4 +113,9 @@ class HistoryScreen(Screen[None]):
 
     def action_undo(self) -> None:
         if curation.undo(self.app):
+            self.show_records()
+
+    def action_undo_selected(self) -> None:
+        at = self.query_one("#records", OptionList).highlighted
+        if at is not None and curation.undo(self.app, self.records[at].id):
             self.show_records()
