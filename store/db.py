@@ -354,7 +354,12 @@ class Store:
         with self._locked():
             tables = self._tables()
             trial = {name: dict(docs) for name, docs in tables.items()}
-            apply_changes(trial, changes)
+
+            def normalize(table: str, id: str, doc: dict) -> dict:
+                model = by_table.get(table)
+                return doc if model is None else _to_doc(_from_doc(model, id, doc))
+
+            apply_changes(trial, changes, normalize)
             fresh: dict[str, list] = {t: [] for t in MODELS.values()}
             for change in changes:
                 model = by_table.get(change.table)
@@ -372,7 +377,7 @@ class Store:
                 changes=changes, undoes=undoes)
 
             def change(tables: dict) -> None:
-                apply_changes(tables, changes)
+                apply_changes(tables, changes, normalize)
                 tables.setdefault(HISTORY_TABLE, {})[record.id] = record.doc()
 
             self._mutate(change)
@@ -381,7 +386,11 @@ class Store:
     def history(self) -> list[ChangeRecord]:
         """Every recorded change, oldest first."""
         docs = self._tables().get(HISTORY_TABLE, {})
-        return [ChangeRecord.model_validate({**docs[k], "id": k}) for k in sorted(docs)]
+        try:
+            return [ChangeRecord.model_validate({**docs[k], "id": k}) for k in sorted(docs)]
+        except ValidationError as e:
+            raise DatabaseCorrupt(format_validation_error(
+                e, f"{self._where()}: a change record in the history is invalid")) from None
 
     def _write(self, bundle: Bundle) -> None:
         """Put every object of a (checked) bundle in its table, in one file write."""

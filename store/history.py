@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -46,7 +47,8 @@ def current_user() -> str:
 class DocChange(BaseModel):
     """One object's document before and after (None: it did not exist / was deleted)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Fields a newer peace-tui may add to records are ignored, not an error.
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     table: str
     id: str
@@ -61,7 +63,7 @@ class DocChange(BaseModel):
 class ChangeRecord(BaseModel):
     """One recorded change: the unit that `u` undoes and the history view lists."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     id: str
     at: dt.datetime
@@ -83,15 +85,21 @@ def next_record_id(tables: dict) -> str:
     return f"{max(ids, default=0) + 1:08d}"
 
 
-def apply_changes(tables: dict, changes: list[DocChange]) -> None:
+def apply_changes(tables: dict, changes: list[DocChange],
+                  normalize: Callable[[str, str, dict], dict] | None = None) -> None:
     """Check that every object is still as `before` says, then apply `after`, in place.
 
     The comparison is what makes an edit (and an undo) safe against another
     window or process that changed the same object since it was read: the
-    change is refused instead of silently overwriting theirs.
+    change is refused instead of silently overwriting theirs. `normalize`
+    (table, id, document) puts a stored document in the form the program
+    writes (defaults filled in), so a file written by another version of
+    peace-tui is compared by content, not by spelling.
     """
     for change in changes:
         current = tables.get(change.table, {}).get(change.id)
+        if current is not None and change.before is not None and normalize is not None:
+            current = normalize(change.table, change.id, current)
         if current != change.before:
             if change.before is None:
                 raise ConflictError(f"{change.what} exists already")

@@ -315,3 +315,20 @@ async def test_U_in_the_history_undoes_the_selected_change_when_safe(sample_db):
     edited = [s for s in store.list(Statement) if s.issues == ["Ce"]
               and s.actor_id == "sergei-lavrov"]
     assert len(edited) == 1  # the later edit, to another quote, was kept
+
+
+async def test_a_corrupt_history_is_reported_not_a_crash(sample_db):
+    import json
+
+    data = json.loads(sample_db.read_text())
+    data["history"] = {"00000001": {"at": "yesterday"}}
+    sample_db.write_text(json.dumps(data))
+    app = open_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen) and app.screen.records == []
+        await pilot.press("escape", "u")
+        await settle(pilot)
+        assert app.is_running and app.query_one(QuoteList).row_count == 21

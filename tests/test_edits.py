@@ -251,3 +251,28 @@ def test_undoing_every_edit_gives_back_the_data_exactly(edits):
     assert store.bundle() == original
     assert editor.undoable() is None
     assert len(store.history()) == 2 * made
+
+
+def test_documents_written_without_their_defaults_are_compared_by_content(sample_db):
+    import json
+
+    data = json.loads(sample_db.read_text())
+    doc = data["statements"][LAVROV_QUOTE]
+    del doc["kind"]  # as an older or other peace-tui might have written it
+    sample_db.write_text(json.dumps(data))
+    editor = Editor(Store.open(sample_db))
+    editor.edit_quote(LAVROV_QUOTE, issues=["Ce"])
+    editor.undo()
+    assert editor.store.get(Statement, LAVROV_QUOTE).issues == ["X-Leadership"]
+
+
+def test_an_invalid_history_record_is_a_one_line_error(sample_db):
+    import json
+
+    from store import DatabaseCorrupt
+
+    data = json.loads(sample_db.read_text())
+    data["history"] = {"00000001": {"at": "yesterday"}}
+    sample_db.write_text(json.dumps(data))
+    with pytest.raises(DatabaseCorrupt, match="change record"):
+        Store.open(sample_db).history()

@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from store import StoreError
 from store.history import ChangeRecord, DocChange
 
 from .. import curation
@@ -85,7 +86,11 @@ class HistoryScreen(Screen[None]):
         self.query_one("#records").focus()
 
     def show_records(self) -> None:
-        self.records: list[ChangeRecord] = list(reversed(self.app.store.history()))  # type: ignore
+        try:
+            self.records: list[ChangeRecord] = list(reversed(self.app.store.history()))  # type: ignore
+        except StoreError as e:
+            self.records = []
+            self.notify(one_line(str(e)), severity="error", markup=False, timeout=8)
         records = self.query_one("#records", OptionList)
         records.set_options([Option(Content(self._label(r))) for r in self.records])
         records.border_title = f"History {len(self.records)}"
