@@ -30,6 +30,7 @@ from .models import (
     ActorKind,
     DatePrecision,
     Proposal,
+    Source,
     Statement,
     Term,
     format_validation_error,
@@ -213,6 +214,7 @@ class Editor:
         if not data.get("id"):
             data["id"] = self.new_proposal_id(str(data.get("title") or "proposal"))
         new = _build(Proposal, data, f"proposal {data['id']}")
+        self._check_spans(new)
         old = base if base is not None and base.id == new.id else self.store.find(Proposal,
                                                                                   new.id)
         verb = "Created" if old is None else "Edited"
@@ -223,6 +225,16 @@ class Editor:
                              "create proposal" if old is None else "edit proposal",
                              f"{verb} the proposal {new.title} ({len(new.terms)} terms)")
         return new, record
+
+    def _check_spans(self, proposal: Proposal) -> None:
+        """A term with a span must stand verbatim there, as `peace-tui check` verifies."""
+        for i, term in enumerate(proposal.terms, 1):
+            if term.span is None or term.source_id is None:
+                continue
+            src = self.store.find(Source, term.source_id)
+            if src is not None and src.text[term.span[0]:term.span[1]] != term.text:
+                raise InvalidData(f"proposal {proposal.id}: term {i}'s text is not at "
+                                  f"{term.span[0]}..{term.span[1]} of {src.id}")
 
     def import_proposal(self, hand: HandProposal) -> tuple[Proposal, ChangeRecord | None]:
         """Save a hand-written proposal; (stored, None) when it is there already, the same.

@@ -106,8 +106,8 @@ async def test_edit_a_term_remove_one_and_an_invalid_save_keeps_the_file(sample_
         app.screen.query_one("#span", Input).value = "9-3"
         await pilot.press("f2")
         await settle(pilot)
-        assert "empty or reversed" in str(app.screen.query_one(ProblemLine).render())
-        app.screen.query_one("#span", Input).value = "3268-3317"
+        assert "is not within the source" in str(app.screen.query_one(ProblemLine).render())
+        app.screen.query_one("#span", Input).value = ""
         app.screen.query_one("#text", Input).value = "A permanent ceasefire"
         await pilot.press("f2")
         await settle(pilot)
@@ -186,3 +186,57 @@ async def test_a_new_proposer_is_created_with_the_proposal(sample_db):
     assert proposal.proposer == "european-union" and proposal.terms == []
     [record] = store.history()
     assert [c.table for c in record.changes] == ["actors", "proposals"]
+
+
+async def test_sources_and_a_term_span_are_picked_from_the_keyboard(sample_db):
+    app = open_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "e")  # Trump's call: one source (the Daily Mail)
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("f4")
+        await settle(pilot)
+        await paste_text(pilot, "reuters")
+        await pilot.press("enter")
+        await settle(pilot)
+        sources = screen.query_one("#sources", Input).value.split()
+        assert sources == ["dailymail-2025-04-29-kremlin-rejects-us-plan",
+                           "reuters-2025-04-25-us-framework"]
+        screen.query_one(TermsList).focus()
+        await pilot.press("n")
+        await settle(pilot)
+        await paste_text(pilot, "prisoners")
+        await pilot.press("enter")
+        await settle(pilot)
+        await paste_text(pilot, "All prisoners exchanged")
+        await pilot.press("tab", "enter")  # the Source button: its picker
+        await settle(pilot)
+        await paste_text(pilot, "framework")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused.id == "span"
+        await paste_text(pilot, "0-10")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "no text to point into" in str(app.screen.query_one(ProblemLine).render())
+        await pilot.press("shift+tab", "enter")  # the source again: the Daily Mail
+        await settle(pilot)
+        await paste_text(pilot, "kremlin rejects")
+        await pilot.press("enter")
+        await settle(pilot)
+        app.focused.value = "3268-3317"  # the span: 'Trump is seeking a permanent ceasefire ...'
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "the text must be those words" in str(app.screen.query_one(ProblemLine).render())
+        app.screen.query_one("#text", Input).value = ""  # empty: taken from the source
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+    saved = Store.open(sample_db).get(Proposal, "trump-permanent-ceasefire")
+    assert saved.source_ids[-1] == "reuters-2025-04-25-us-framework"
+    term = saved.terms[-1]
+    assert (term.issue, term.source_id, term.span) == (
+        "TjPrire", "dailymail-2025-04-29-kremlin-rejects-us-plan", (3268, 3317))
+    assert term.text == "Trump is seeking a permanent ceasefire in Ukraine"

@@ -276,3 +276,15 @@ def test_an_invalid_history_record_is_a_one_line_error(sample_db):
     sample_db.write_text(json.dumps(data))
     with pytest.raises(DatabaseCorrupt, match="change record"):
         Store.open(sample_db).history()
+
+
+def test_a_term_with_a_span_must_stand_verbatim_there(editor):
+    src = "dailymail-2025-04-29-kremlin-rejects-us-plan"
+    data = {"title": "X", "proposer": "russia",
+            "terms": [{"issue": "Ce", "text": "not these words", "source_id": src,
+                       "span": (3268, 3317)}]}
+    with pytest.raises(InvalidData, match=r"term 1's text is not at 3268\.\.3317"):
+        editor.save_proposal(data)
+    data["terms"][0]["text"] = "Trump is seeking a permanent ceasefire in Ukraine"
+    proposal, _ = editor.save_proposal(data)
+    assert proposal.terms[0].span == (3268, 3317)

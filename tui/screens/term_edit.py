@@ -3,7 +3,8 @@
 Opened on a new term, the issue picker comes up at once: type "cease",
 Enter, then type the term's text and Enter again — a term in a few keys.
 The source and span are optional: they tie the term to the words of an
-article, as `peace-tui check` verifies for quotes.
+article, which `peace-tui check` verifies, so with a span the term's text
+must be the words at that span (left empty, it is taken from there).
 
 | Key | Action |
 | :- | :- |
@@ -133,21 +134,35 @@ class TermEditScreen(FormScreen[Term]):
         if not self.issue:
             problem.say("Pick an issue code first (Enter on Issue).")
             return
+        text = self.query_one("#text", Input).value.strip()
         try:
             span = parse_span(self.query_one("#span", Input).value)
-            term = Term(issue=self.issue, text=self.query_one("#text", Input).value.strip(),
-                        source_id=self.source_id or None, span=span)
+            if span is not None:
+                text = self._text_at(span, text)
+            term = Term(issue=self.issue, text=text, source_id=self.source_id or None, span=span)
         except ValidationError as e:
             problem.say(format_validation_error(e, "term"))
             return
         except ValueError as e:
             problem.say(str(e))
             return
-        src = next((s for s in self.sources if s.id == term.source_id), None)
-        if span and src is not None and src.text and span[1] > len(src.text):
-            problem.say(f"span ends at {span[1]}, past the source's {len(src.text)} characters")
-            return
         self.dismiss(term)
+
+    def _text_at(self, span: tuple[int, int], text: str) -> str:
+        """A span says where the term's words stand verbatim: check it (or fill the text in)."""
+        src = next((s for s in self.sources if s.id == self.source_id), None)
+        if src is None:
+            raise ValueError("a span needs a source: pick one (Enter on Source)")
+        if not src.text:
+            raise ValueError("this source has no text to point into: leave the span empty")
+        if span[1] > len(src.text) or span[0] >= span[1]:
+            raise ValueError(f"span {span[0]}-{span[1]} is not within the source's "
+                             f"{len(src.text)} characters")
+        found = src.text[span[0]:span[1]]
+        if text and text != found:
+            raise ValueError(f"the source has “{one_line(found)[:40]}” there; the text must be "
+                             "those words (or leave the text empty to take them)")
+        return found
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
