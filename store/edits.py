@@ -236,26 +236,50 @@ class Editor:
                 raise InvalidData(f"proposal {proposal.id}: term {i}'s text is not at "
                                   f"{term.span[0]}..{term.span[1]} of {src.id}")
 
-    def import_proposal(self, hand: HandProposal) -> tuple[Proposal, ChangeRecord | None]:
-        """Save a hand-written proposal; (stored, None) when it is there already, the same.
+    def import_proposals(self, hands: list[HandProposal],
+                         ) -> tuple[list[Proposal], list[Proposal], ChangeRecord | None]:
+        """Save hand-written proposals in one recorded change: (added, already there, record).
 
-        The same id with other content is a ConflictError, as for an exchange
-        import: an import never overwrites.
+        All of them are checked before anything is written. A proposal whose
+        id (from its title, unless given) is stored with the same content is
+        skipped; with other content it is a ConflictError, as for an exchange
+        import: an import never overwrites. A new proposer named by two
+        proposals is created once.
         """
-        data, new_actor = hand.resolve(self.store.list(Actor))
-        # The id follows the title (not made unique), so importing a file again is noticed.
-        data["id"] = data.get("id") or slugify(data["title"])
-        old = self.store.find(Proposal, data["id"])
-        if old is not None:
+        actors = self.store.list(Actor)
+        added: list[Proposal] = []
+        present: list[Proposal] = []
+        changes: list[DocChange] = []
+        seen: set[str] = set()
+        for hand in hands:
+            data, new_actor = hand.resolve(actors)
+            if new_actor is not None:
+                actors.append(new_actor)
+                changes.append(_change(Actor, new_actor.id, None, new_actor))
+            # The id follows the title (not made unique), so importing a file again is noticed.
+            data["id"] = data.get("id") or slugify(data["title"])
+            if data["id"] in seen:
+                raise InvalidData(f"two proposals have the id {data['id']!r} (give one an `id:`)")
+            seen.add(data["id"])
             date, precision = parse_date(data.get("date") or "")
-            same = _build(Proposal, {**data, "date": date, "date_precision": precision},
-                          f"proposal {data['id']}")
-            if same == old:
-                return old, None
-            raise ConflictError(f"a different proposal with id {old.id!r} exists already "
-                                    "(give this one another `id:`)")
-        proposal, record = self.save_proposal(data, new_actor)
-        return proposal, record
+            proposal = _build(Proposal, {**data, "date": date, "date_precision": precision},
+                              f"proposal {data['id']}")
+            self._check_spans(proposal)
+            old = self.store.find(Proposal, proposal.id)
+            if old is not None:
+                if old != proposal:
+                    raise ConflictError(f"a different proposal with id {old.id!r} exists "
+                                        "already (give this one another `id:`)")
+                present.append(old)
+                continue
+            added.append(proposal)
+            changes.append(_change(Proposal, proposal.id, None, proposal))
+        if not added:
+            return added, present, None
+        what = (f"the proposal {added[0].title} ({len(added[0].terms)} terms)" if len(added) == 1
+                else f"{len(added)} proposals: " + "; ".join(p.title for p in added))
+        record = self._apply(changes, "import proposals", f"Imported {what}")
+        return added, present, record
 
     def delete_proposal(self, proposal_id: str) -> ChangeRecord:
         old = self.store.get(Proposal, proposal_id)

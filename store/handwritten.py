@@ -16,7 +16,8 @@ faster than any form. The form is small on purpose:
 
 Each term is one `issue: text` line (an issue code from the taxonomy, case
 as you like). The same, as a JSON object, is accepted too; a term may also
-be written `{"issue": "Ce", "text": "..."}`. `detect` tells this form from
+be written `{"issue": "Ce", "text": "..."}`. Several proposals can share a
+file: YAML documents separated by `---`, or a list of such objects. `detect` tells this form from
 the exchange format (which has `format` or actors/sources/... tables).
 """
 
@@ -69,11 +70,12 @@ class HandProposal:
         return {**self.data, "proposer": actor.id}, actor
 
 
-def _load(raw: bytes, name: str) -> Any:
-    """JSON when it looks like JSON (its errors are JSON's), else YAML."""
+def _load(raw: bytes, name: str) -> list[Any]:
+    """The documents of the input: JSON when it looks like JSON (its errors are JSON's),
+    else YAML, where `---` separates several proposals in one file."""
     if raw.lstrip()[:1] in (b"{", b"["):
         try:
-            return orjson.loads(raw)
+            return [orjson.loads(raw)]
         except orjson.JSONDecodeError as e:
             raise InvalidData(f"{name}: not valid JSON ({e.msg} at byte {e.pos})") from None
     import yaml  # only hand-written files need it
@@ -83,7 +85,7 @@ def _load(raw: bytes, name: str) -> Any:
     except UnicodeDecodeError:
         raise InvalidData(f"{name}: not UTF-8 text") from None
     try:
-        return yaml.safe_load(text)
+        return [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -91,18 +93,28 @@ def _load(raw: bytes, name: str) -> Any:
         raise InvalidData(f"{name}: neither JSON nor YAML ({problem}{where})") from None
 
 
-def detect(raw: bytes, name: str = "input") -> Bundle | HandProposal:
-    """An exchange file (a Bundle) or a hand-written proposal, told apart by their keys."""
-    data = _load(raw, name)
-    if isinstance(data, dict) and set(data) & _EXCHANGE_KEYS and not {"title", "terms"} & set(
-            data):
+def detect(raw: bytes, name: str = "input") -> Bundle | list[HandProposal]:
+    """An exchange file (a Bundle) or hand-written proposals, told apart by their keys.
+
+    Several proposals may come as YAML documents separated by `---`, or as
+    a list (YAML or JSON) of proposal objects.
+    """
+    docs = _load(raw, name)
+    if len(docs) == 1 and isinstance(docs[0], list):
+        docs = docs[0]
+    if len(docs) == 1 and isinstance(docs[0], dict) and _is_exchange(docs[0]):
         from .exchange import parse_json
 
-        return parse_json(orjson.dumps(data), name)
-    if not isinstance(data, dict) or not {"title", "terms"} & set(data):
+        return parse_json(orjson.dumps(docs[0]), name)
+    if not docs or not all(isinstance(d, dict) and {"title", "terms"} & set(d) for d in docs):
         raise InvalidData(f"{name}: expected a proposal (title, proposer, terms) or a "
                           "peace-tui exchange file")
-    return parse_proposal(data, name)
+    return [parse_proposal(d, name if len(docs) == 1 else f"{name}, proposal {i}")
+            for i, d in enumerate(docs, 1)]
+
+
+def _is_exchange(data: dict) -> bool:
+    return bool(set(data) & _EXCHANGE_KEYS) and not {"title", "terms"} & set(data)
 
 
 def parse_proposal(data: dict[str, Any], name: str = "input") -> HandProposal:

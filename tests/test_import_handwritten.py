@@ -49,7 +49,7 @@ def test_import_a_yaml_proposal_then_again(capsys, sample_db, tmp_path):
     assert [t.issue for t in proposal.terms] == ["Ce", "X-Alliance", "SsrGua"]
     assert proposal.terms[2].text == "Security guarantees: a NATO-like commitment"
     [record] = store.history()
-    assert record.action == "create proposal"
+    assert record.action == "import proposals"
     before = sample_db.read_bytes()
     code, out, _ = run(capsys, "import", str(plan), "--db", str(sample_db))
     assert code == 0 and "already present" in out
@@ -69,7 +69,7 @@ def test_import_a_json_proposal_from_stdin_creating_its_proposer(capsys, sample_
         json.dumps(EUROPE_JSON).encode())))
     code, out, err = run(capsys, "import", "-", "--db", str(sample_db))
     assert code == 0, err
-    assert "created its proposer european-union" in out
+    assert "created the proposer european-union" in out
     store = Store.open(sample_db)
     assert store.get(Actor, "european-union").kind == "organisation"
     proposal = store.get(Proposal, "european-counter-proposal")
@@ -115,3 +115,54 @@ def test_an_exchange_file_in_yaml_is_still_the_exchange_format(capsys, tmp_path)
     path.write_text("actors:\n  - id: a\n    name: A\n")
     code, out, err = run(capsys, "import", str(path), "--db", str(tmp_path / "new.json"))
     assert code == 0 and "imported 1 actors" in out, err
+
+
+TWO_PLANS = """\
+title: EU plan, part one
+proposer: European Union
+proposer_kind: organisation
+terms:
+  - Ce: Ceasefire first
+---
+title: EU plan, part two
+proposer: European Union
+date: 2025-11-24
+terms:
+  - SsrGua: European guarantee
+"""
+
+
+def test_several_proposals_in_one_file_in_one_change(capsys, sample_db, tmp_path):
+    path = tmp_path / "plans.yaml"
+    path.write_text(TWO_PLANS)
+    code, out, err = run(capsys, "import", str(path), "--db", str(sample_db))
+    assert code == 0, err
+    assert "imported proposal eu-plan-part-one (1 term)" in out
+    assert "imported proposal eu-plan-part-two (1 term)" in out
+    assert "created the proposer european-union" in out
+    store = Store.open(sample_db)
+    assert store.get(Proposal, "eu-plan-part-two").proposer == "european-union"
+    [record] = store.history()
+    assert record.summary.startswith("Imported 2 proposals")
+
+
+@pytest.mark.parametrize("text, message", [
+    (TWO_PLANS.replace("SsrGua", "Nope"), "plans.yaml, proposal 2: term 1: unknown issue code"),
+    (TWO_PLANS.replace("part two", "part one"), "two proposals have the id 'eu-plan-part-one'"),
+    ('[{"title": "A", "proposer": "russia", "terms": []}, 3]', "expected a proposal"),
+])
+def test_one_bad_proposal_in_a_file_imports_none(capsys, sample_db, tmp_path, text, message):
+    path = tmp_path / "plans.yaml"
+    path.write_text(text)
+    before = sample_db.read_bytes()
+    code, _, err = run(capsys, "import", str(path), "--db", str(sample_db))
+    assert code == 2 and message in err, err
+    assert sample_db.read_bytes() == before
+
+
+def test_a_json_list_of_proposals(capsys, sample_db, tmp_path):
+    path = tmp_path / "plans.json"
+    path.write_text(json.dumps([{"title": "A", "proposer": "russia", "terms": ["Ce: x"]},
+                                {"title": "B", "proposer": "Ukraine", "terms": []}]))
+    code, out, err = run(capsys, "import", str(path), "--db", str(sample_db))
+    assert code == 0 and "imported proposal a (1 term)" in out and "proposal b" in out, err

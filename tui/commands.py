@@ -181,22 +181,24 @@ def _read_input(name: str) -> bytes:
 
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
     """An exchange file, or a proposal typed by hand (YAML or JSON): told apart by its keys."""
-    from store.handwritten import HandProposal, detect
+    from store.handwritten import detect
 
     raw = _read_input(args.file)
     if len(raw) > MAX_IMPORT_BYTES:
         raise InvalidData(f"{args.file}: larger than {MAX_IMPORT_BYTES // 2**20} MiB")
     found = detect(raw, args.file)
-    if isinstance(found, HandProposal):
+    if isinstance(found, list):
         from store.edits import Editor
 
-        proposal, record = Editor(store).import_proposal(found)
-        if record is None:
-            print(f"proposal {proposal.id} is already present: nothing imported")
-        else:
-            print(f"imported proposal {proposal.id} ({len(proposal.terms)} terms)"
-                  + ("; created its proposer " + proposal.proposer
-                     if any(c.table == "actors" for c in record.changes) else ""))
+        added, present, record = Editor(store).import_proposals(found)
+        created = [c.id for c in record.changes if c.table == "actors"] if record else []
+        for p in added:
+            print(f"imported proposal {p.id} ({len(p.terms)} term"
+                  f"{'' if len(p.terms) == 1 else 's'})")
+        for p in present:
+            print(f"proposal {p.id} is already present: nothing imported")
+        if created:
+            print(f"created the proposer{'s' if len(created) > 1 else ''} {', '.join(created)}")
         return 0
     bundle = found
     added = store.add_bundle(bundle)
