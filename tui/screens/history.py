@@ -95,7 +95,7 @@ class HistoryScreen(Screen[None]):
         records.set_options([Option(Content(self._label(r))) for r in self.records])
         records.border_title = f"History {len(self.records)}"
         undone = {r.undoes for r in self.records if r.undoes}
-        records.border_subtitle = "u undoes the newest change not undone"
+        records.border_subtitle = "u undo the last change · U undo the selected one"
         if self.records:
             records.highlighted = 0
         else:
