@@ -5,6 +5,7 @@ client of it, the command line another.
 """
 
 from .db import SCHEMA_VERSION, Bundle, Store
+from .edits import Editor
 from .errors import (
     ConflictError,
     DatabaseCorrupt,
@@ -28,6 +29,7 @@ __all__ = [
     "DatabaseMissing",
     "DatabaseTooNew",
     "DatabaseUnreadable",
+    "Editor",
     "InvalidData",
     "NotFound",
     "Proposal",

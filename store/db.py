@@ -11,6 +11,7 @@ nothing.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -31,10 +32,18 @@ from .errors import (
     NotFound,
     StoreError,
 )
+from .history import (
+    HISTORY_TABLE,
+    ChangeRecord,
+    DocChange,
+    apply_changes,
+    current_user,
+    next_record_id,
+)
 from .models import Actor, Proposal, Source, Statement, format_validation_error
 from .storage import AtomicJSONStorage, LockedMemoryStorage
 
-__all__ = ["MODELS", "SCHEMA_VERSION", "Bundle", "Store"]
+__all__ = ["MODELS", "SCHEMA_VERSION", "Bundle", "Store", "to_doc"]
 
 SCHEMA_VERSION = migrations.SCHEMA_VERSION
 META_TABLE = "meta"
@@ -81,10 +90,23 @@ class Bundle(BaseModel):
         return sum(len(self.of(m)) for m in MODELS)
 
 
+def to_doc(obj: BaseModel) -> dict:
+    """The document stored for an object (its id is the TinyDB key, not a field)."""
+    return _to_doc(obj)
+
+
 def _to_doc(obj: BaseModel) -> dict:
     doc = obj.model_dump(mode="json", exclude_defaults=False)
     del doc["id"]
     return doc
+
+
+def _from_doc_checked(model: type[M], doc_id: str, doc: dict) -> M:
+    """A new document from an edit: invalid is the user's input, not a corrupt file."""
+    try:
+        return model.model_validate({**doc, "id": doc_id})
+    except ValidationError as e:
+        raise InvalidData(format_validation_error(e, f"{_KIND[model]} {doc_id}")) from None
 
 
 def _from_doc(model: type[M], doc_id: str, doc: dict) -> M:
@@ -316,6 +338,59 @@ class Store:
             if merged.count():
                 self._write(merged)
             return results
+
+    # -- recorded changes (hand edits, undo) ------------------------------------
+    def apply(self, changes: list[DocChange], *, action: str, summary: str,
+              undoes: str | None = None, user: str | None = None) -> ChangeRecord:
+        """Apply hand edits and record them, in one atomic write; return the record.
+
+        Each change says what the object was (`before`) and what it becomes
+        (`after`). Under the lock, every object must still be as `before`
+        says (else ConflictError: someone changed it since), every new
+        document must validate, and no reference may break; otherwise
+        nothing is written.
+        """
+        by_table = {table: model for model, table in MODELS.items()}
+        with self._locked():
+            tables = self._tables()
+            trial = {name: dict(docs) for name, docs in tables.items()}
+
+            def normalize(table: str, id: str, doc: dict) -> dict:
+                model = by_table.get(table)
+                return doc if model is None else _to_doc(_from_doc(model, id, doc))
+
+            apply_changes(trial, changes, normalize)
+            fresh: dict[str, list] = {t: [] for t in MODELS.values()}
+            for change in changes:
+                model = by_table.get(change.table)
+                if model is None:
+                    raise InvalidData(f"unknown table {change.table!r}")
+                if change.after is not None:
+                    fresh[change.table].append(_from_doc_checked(model, change.id, change.after))
+                elif users := self._referrers(trial, model, change.id):
+                    raise InvalidData(f"{_KIND[model]} {change.id!r} is still referred to by "
+                                      f"{users[0]}")
+            self._check_references(Bundle(**fresh), trial)
+            record = ChangeRecord(
+                id=next_record_id(tables), at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+                user=user or current_user(), action=action, summary=summary,
+                changes=changes, undoes=undoes)
+
+            def change(tables: dict) -> None:
+                apply_changes(tables, changes, normalize)
+                tables.setdefault(HISTORY_TABLE, {})[record.id] = record.doc()
+
+            self._mutate(change)
+            return record
+
+    def history(self) -> list[ChangeRecord]:
+        """Every recorded change, oldest first."""
+        docs = self._tables().get(HISTORY_TABLE, {})
+        try:
+            return [ChangeRecord.model_validate({**docs[k], "id": k}) for k in sorted(docs)]
+        except ValidationError as e:
+            raise DatabaseCorrupt(format_validation_error(
+                e, f"{self._where()}: a change record in the history is invalid")) from None
 
     def _write(self, bundle: Bundle) -> None:
         """Put every object of a (checked) bundle in its table, in one file write."""

@@ -13,6 +13,7 @@ references) before anything is written.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
@@ -21,7 +22,8 @@ from pydantic import ValidationError
 
 from .db import SCHEMA_VERSION, Bundle
 from .errors import InvalidData
-from .models import format_validation_error
+from .issue_codes import lookup
+from .models import Source, format_validation_error
 from .views import QuoteView, quote_views
 
 __all__ = ["FORMAT", "brief_markdown", "dump_json", "parse_json", "quotes_csv"]
@@ -95,27 +97,82 @@ def _md_inline(text: str) -> str:
 
 
 def brief_markdown(bundle: Bundle) -> str:
-    """A readable brief: proposals with their terms, then quotes with citations."""
+    """A brief to paste into a report: proposals term by term, then quotes, each cited.
+
+    Citations are numbered references to a closing list of sources (title,
+    outlet, date, address), so every term and quote can be traced back to the
+    article it came from. Proposals come newest first, as `peace-tui
+    proposals` lists them; quotes in reading order. All text is escaped, so
+    nothing from an article is interpreted as Markdown.
+    """
     views = quote_views(bundle)
     actors = {a.id: a for a in bundle.actors}
+    sources = {s.id: s for s in bundle.sources}
+    numbers: dict[str, int] = {}
+
+    def cite(*source_ids: str | None) -> str:
+        refs = []
+        for sid in source_ids:
+            if sid and sid not in numbers:
+                numbers[sid] = len(numbers) + 1
+            if sid and f"[{numbers[sid]}]" not in refs:
+                refs.append(f"[{numbers[sid]}]")
+        return " ".join(refs)
+
     lines = ["# peace-tui brief", ""]
-    if bundle.proposals:
+    proposals = sorted(bundle.proposals, reverse=True,
+                       key=lambda p: (p.date.toordinal() if p.date else 0, p.title.casefold()))
+    if proposals:
         lines += ["## Proposals", ""]
-        for p in bundle.proposals:
+        for p in proposals:
             who = actors[p.proposer].name if p.proposer in actors else p.proposer
-            when = p.date.isoformat() if p.date else "undated"
+            when = _md_date(p.date, p.date_precision.value) if p.date else "undated"
+            refs = cite(*p.source_ids)
             lines.append(f"### {_md_inline(p.title)}")
             lines.append("")
-            lines.append(f"*{_md_inline(who)}, {when}, {p.status.value}*")
+            lines.append(f"*{_md_inline(who)}, {when}, {p.status.value}*"
+                         + (f" — sources {refs}" if refs else ""))
             lines.append("")
             for t in p.terms:
-                lines.append(f"- **{t.issue}**: {_md_inline(t.text)}")
+                found = lookup(t.issue)
+                label = f"**{t.issue}** ({_md_inline(found.name)})" if found else f"**{t.issue}**"
+                ref = cite(t.source_id)
+                lines.append(f"- {label}: {_md_inline(t.text)}" + (f" {ref}" if ref else ""))
+            if not p.terms:
+                lines.append("- (no terms entered)")
             lines.append("")
     if views:
         lines += ["## Quotes", ""]
         for v in views:
             lines.append(f"> {_md_inline(v.statement.text)}")
             lines.append(">")
-            lines.append(f"> — {_md_inline(v.citation())}")
+            ref = cite(v.statement.source_id) if v.statement.source_id in sources else ""
+            lines.append(f"> — {_md_inline(v.citation())}" + (f" {ref}" if ref else ""))
             lines.append("")
+    if numbers:
+        lines += ["## Sources", ""]
+        for sid, n in numbers.items():
+            lines.append(f"{n}. {_md_source(sources.get(sid), sid)}")
+        lines.append("")
     return "\n".join(lines)
+
+
+def _md_date(when: dt.date, precision: str) -> str:
+    return when.strftime("%Y-%m") if precision == "month" else when.isoformat()
+
+
+def _md_source(src: Source | None, sid: str) -> str:
+    if src is None:
+        return f"{_md_inline(sid)} (not in this database)"
+    parts = [f"*{_md_inline(src.title)}*"]
+    if src.outlet:
+        parts.append(_md_inline(src.outlet))
+    if src.published:
+        parts.append(src.published.isoformat())
+    text = ", ".join(parts)
+    url = src.url or ""
+    if url.startswith(("http://", "https://")) and not any(c in url for c in " <>\n"):
+        text += f". <{url}>"
+    elif url:
+        text += f". {_md_inline(url)}"
+    return text

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["IssueCode", "all_codes", "is_known_code", "lookup", "section_of", "sections"]
+__all__ = ["IssueCode", "all_codes", "canonical", "is_known_code", "lookup", "section_of",
+           "sections"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,18 @@ def sections() -> tuple[str, ...]:
 
 def is_known_code(code: str) -> bool:
     return code in _table()[1]
+
+
+def canonical(code: str) -> str | None:
+    """The code as the taxonomy spells it ('tjsan' -> 'TjSan'), None when unknown.
+
+    People type codes by hand (in forms, in a hand-written proposal); the
+    case of 'X-Alliance' or 'SsrGua' is not worth an error.
+    """
+    if code in _table()[1]:
+        return code
+    folded = code.casefold()
+    return next((c for c in _table()[1] if c.casefold() == folded), None)
 
 
 def lookup(code: str) -> IssueCode | None:

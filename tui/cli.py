@@ -71,8 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "csv", "md"], default="json",
                    help="json: the exchange format (default); csv: quotes; md: a brief")
 
-    p = command("import", "add the contents of an exchange file (as written by export)")
-    p.add_argument("file", metavar="FILE", help="a JSON file, or - for standard input")
+    p = command("import", "add an exchange file (as written by export), or a proposal "
+                "written by hand in YAML or JSON (title, proposer, date, terms)")
+    p.add_argument("file", metavar="FILE", help="a JSON or YAML file, or - for standard input")
 
     command("check", "verify that every statement is found verbatim at its span in its source")
     return parser

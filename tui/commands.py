@@ -180,12 +180,27 @@ def _read_input(name: str) -> bytes:
 
 
 def cmd_import(store: Store, args: argparse.Namespace) -> int:
-    from store.exchange import parse_json
+    """An exchange file, or a proposal typed by hand (YAML or JSON): told apart by its keys."""
+    from store.handwritten import detect
 
     raw = _read_input(args.file)
     if len(raw) > MAX_IMPORT_BYTES:
         raise InvalidData(f"{args.file}: larger than {MAX_IMPORT_BYTES // 2**20} MiB")
-    bundle = parse_json(raw, args.file)
+    found = detect(raw, args.file)
+    if isinstance(found, list):
+        from store.edits import Editor
+
+        added, present, record = Editor(store).import_proposals(found)
+        created = [c.id for c in record.changes if c.table == "actors"] if record else []
+        for p in added:
+            print(f"imported proposal {p.id} ({len(p.terms)} term"
+                  f"{'' if len(p.terms) == 1 else 's'})")
+        for p in present:
+            print(f"proposal {p.id} is already present: nothing imported")
+        if created:
+            print(f"created the proposer{'s' if len(created) > 1 else ''} {', '.join(created)}")
+        return 0
+    bundle = found
     added = store.add_bundle(bundle)
     skipped = bundle.count() - added.count()
     print(f"imported {len(added.actors)} actors, {len(added.sources)} sources, "

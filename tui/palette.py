@@ -2,8 +2,8 @@
 
 The actions are read from the screen's live bindings (everything with an
 id, minus plain cursor motion), so the palette and the keys cannot drift
-apart. On the main screen, every actor can also be chosen by name, and the
-actor list's sort order switched.
+apart. On the main screen, every actor can also be chosen by name (to filter the
+quotes, or to edit the actor), and the actor list's sort order switched.
 """
 
 from __future__ import annotations
@@ -52,6 +52,10 @@ class ExplorerCommands(Provider):
                 name = one_line(actor.name)
                 commands.append((f"Quotes by {name}", f"Show only {name}'s quotes",
                                  partial(main.choose_actor, actor.id)))
+            for actor in main.corpus.sorted_actors(pane.sort):  # type: ignore[attr-defined]
+                name = one_line(actor.name)
+                commands.append((f"Edit actor {name}", "Name, kind, role, affiliation, aliases",
+                                 partial(main.edit_actor, actor)))
         return commands
 
     async def discover(self) -> Hits:

@@ -22,7 +22,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
@@ -35,6 +34,7 @@ from ..widgets.actors_pane import ActorsPane
 from ..widgets.quote_detail import QuoteDetail
 from ..widgets.quote_list import QuoteList
 from ..widgets.search_input import SearchInput
+from .curation_keys import CurationScreen
 
 __all__ = ["MainScreen", "citation_text"]
 
@@ -44,8 +44,11 @@ def citation_text(view: QuoteView) -> str:
     return f"\"{one_line(view.statement.text)}\" — {one_line(view.citation())}"
 
 
-class MainScreen(Screen[None]):
-    """Actors on the left; search, quotes and the selected quote on the right."""
+class MainScreen(CurationScreen):
+    """Actors on the left; search, quotes and the selected quote on the right.
+
+    Its editing keys (e, x, u, A, M, p, h) come from `CurationScreen`.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="main.search",

@@ -1,0 +1,77 @@
+"""The explorer's side of curation: one Editor per app, reloading after a change, undo.
+
+Screens that edit call `editor(app)` for the store's recorded edits and
+`reload(app)` after a change is saved, so every screen (the quotes, the
+actors, the diff's proposal pickers) shows the new data at once. Choices
+for the pickers (actors, issue codes, sources) are built here too. No
+TinyDB and no widgets in this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from store import Editor, StoreError
+from store.issue_codes import all_codes
+from store.models import Actor, Source
+
+from .corpus import Corpus
+from .safe import one_line
+from .screens.picker import Choice
+
+__all__ = ["actor_choices", "editor", "issue_choices", "reload", "source_choices", "sources",
+           "undo"]
+
+
+def editor(app: Any) -> Editor:
+    return Editor(app.store)
+
+
+def sources(app: Any) -> list[Source]:
+    """Every source, for the term and proposal forms (the corpus keeps only quoted ones)."""
+    return app.store.list(Source)
+
+
+def reload(app: Any) -> Corpus:
+    """Read the database again and show it on the main screen (as after an ingest).
+
+    When the quotes were filtered to an actor that is gone (merged into
+    another), the filter is dropped rather than show an empty list.
+    """
+    app.corpus = Corpus.from_store(app.store)
+    main = app.main_screen
+    if main.actor_id is not None and main.actor_id not in app.corpus.actor_by_id:
+        main.actor_id = None
+        main.query_one("ActorsPane").set_chosen(None)
+    main.set_corpus(app.corpus)
+    return app.corpus
+
+
+def undo(app: Any, record_id: str | None = None) -> bool:
+    """`u`: undo the last recorded change (or a given one); say what was undone, or why not."""
+    try:
+        record = editor(app).undo(record_id)
+    except StoreError as e:
+        app.notify(f"Nothing undone: {one_line(str(e))}", severity="warning", markup=False,
+                   timeout=5)
+        return False
+    reload(app)
+    app.notify(one_line(record.summary), title="Undone", markup=False, timeout=4)
+    return True
+
+
+def actor_choices(actors: list[Actor]) -> list[Choice]:
+    def label(a: Actor) -> str:
+        extra = ", ".join(x for x in (a.role, a.affiliation) if x)
+        aliases = f" (also {', '.join(a.aliases)})" if a.aliases else ""
+        return f"{a.name} — {a.kind.value}" + (f", {extra}" if extra else "") + aliases
+    return [Choice(a.id, label(a)) for a in sorted(actors, key=lambda a: a.name.casefold())]
+
+
+def issue_choices() -> list[Choice]:
+    return [Choice(c.code, f"{c.code}  {c.name} ({c.group})") for c in all_codes()]
+
+
+def source_choices(sources: list[Source]) -> list[Choice]:
+    return [Choice(s.id, f"{s.title} — {s.outlet or 'no outlet'}, {s.published or 'undated'}")
+            for s in sources]
