@@ -186,6 +186,9 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
     if len(raw) > MAX_IMPORT_BYTES:
         raise InvalidData(f"{args.file}: larger than {MAX_IMPORT_BYTES // 2**20} MiB")
     bundle = parse_json(raw, args.file)
+    # Refuse a database holding a document this version cannot read (as every
+    # command that reads it does) rather than write new data beside it.
+    store.bundle()
     added = store.add_bundle(bundle)
     skipped = bundle.count() - added.count()
     print(f"imported {len(added.actors)} actors, {len(added.sources)} sources, "
