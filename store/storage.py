@@ -194,11 +194,16 @@ class AtomicJSONStorage(Storage):
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        # The replace has happened: readers see the new file. Syncing the folder
+        # makes the rename survive a power cut; where that fails (some file
+        # systems refuse it) the write still stands, so it must not be
+        # reported as failed with "the previous version is intact".
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
 
     def _invalidate(self) -> None:
         # TinyDB mutates the dict read() returned before calling write();
