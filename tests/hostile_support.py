@@ -27,6 +27,8 @@ from store.models import (
     Source,
     Statement,
     StatementKind,
+    clean_text,
+    content_hash,
 )
 from tui.safe import one_line
 
@@ -66,7 +68,8 @@ def hostile_bundle(payloads: list[str] = PAYLOADS) -> Bundle:
         context = f"Before {p} quote {i} after."
         sources.append(Source.model_construct(
             id=f"s{i}", title=f"{p} title{i}", outlet=f"{p} outlet{i}", url=f"{p}url{i}",
-            published=when, text=context, content_hash=f"h{i}"))
+            published=when, text=context,
+            content_hash=content_hash(clean_text(context))))  # what the model checks on load
         statements.append(Statement.model_construct(
             id=f"st-{i}", actor_id=f"a{i}", text=f"{p} quote {i}", source_id=f"s{i}",
             span=(7, 7 + len(f"{p} quote {i}")), said_on=when,
