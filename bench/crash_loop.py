@@ -97,10 +97,11 @@ def _tinydb_writer(db: Path, acks: int, start: int) -> None:
 
 
 # -- the checker ------------------------------------------------------------------
-def _read_acks(path: Path) -> tuple[dict[str, int], int]:
-    """Each acknowledged statement id -> the version it must at least have; the last seq."""
+def _read_acks(path: Path) -> tuple[dict[str, int], int, int]:
+    """Each acknowledged statement id -> the version it must at least have; the last seq;
+    how many writes were acknowledged."""
     versions: dict[str, int] = {}
-    last = 0
+    last = count = 0
     text = path.read_text() if path.exists() else ""
     for line in text.splitlines(keepends=True):
         if not line.endswith("\n"):
@@ -108,7 +109,8 @@ def _read_acks(path: Path) -> tuple[dict[str, int], int]:
         _, sid, seq = line.split()
         versions[sid] = int(seq)
         last = max(last, int(seq))
-    return versions, last
+        count += 1
+    return versions, last, count
 
 
 def _stored_versions(db: Path, baseline: bool) -> dict[str, int]:
@@ -125,7 +127,7 @@ def _stored_versions(db: Path, baseline: bool) -> dict[str, int]:
 
 def check(db: Path, acks: Path, baseline: bool = False) -> str | None:
     """None when the file parses and holds every acknowledged write, else what is wrong."""
-    want, _ = _read_acks(acks)
+    want, _, _ = _read_acks(acks)
     try:
         have = _stored_versions(db, baseline)
     except Exception as e:  # what a reader would meet: this is the failure being counted
@@ -159,7 +161,7 @@ def run_trials(folder: Path, trials: int, *, baseline: bool = False, seed: int =
     result = TrialResult()
     mode = "tinydb" if baseline else "peace"
     for _ in range(trials):
-        _, last = _read_acks(acks)
+        _, last, _ = _read_acks(acks)
         proc = subprocess.Popen(
             [sys.executable, __file__, "--writer", mode, str(db), str(acks), str(last + 10)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -183,9 +185,10 @@ def run_trials(folder: Path, trials: int, *, baseline: bool = False, seed: int =
             result.failures.append(problem)
             if baseline:
                 # Start the next trial from a good file, as a user restoring a backup would.
+                result.acked_writes += _read_acks(acks)[2]
                 db.unlink()
                 acks.unlink()
-    result.acked_writes = len(_read_acks(acks)[0]) if acks.exists() else result.acked_writes
+    result.acked_writes += _read_acks(acks)[2]
     return result
 
 

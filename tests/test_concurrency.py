@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from store import Actor, Source, Statement, Store
-from tests.explorer_support import open_app, settle
+from tests.explorer_support import open_app, paste_text, settle
 from tui.widgets.quote_list import QuoteList
 
 ARTICLES = Path(__file__).parent / "articles"
@@ -92,3 +92,50 @@ async def test_the_open_explorer_reports_a_file_broken_under_it_once(sample_db):
         assert len(app.corpus.views) == shown and app.is_running
         await pilot.press("q")
     assert sample_db.read_bytes() == b'{"meta": {"schema": '
+
+
+async def test_the_explorers_own_save_keeps_what_another_process_wrote(sample_db):
+    """Saved from the ingest screen after another process wrote, before the explorer looked."""
+    app = open_app(sample_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        other = _ingest_at_once(sample_db, ARTICLES / "ap-envoy.txt")[0]
+        await pilot.press("i")
+        await paste_text(pilot, str(ARTICLES / "kyiv-drones.txt"))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        shown = {v.statement.id for v in app.query_one(QuoteList).rows.views}
+        assert {q["id"] for q in other["quotes"]} <= shown
+    ids = Store.open(sample_db).ids(Statement)
+    assert {q["id"] for q in other["quotes"]} <= ids
+    assert len(ids) == 21 + len(other["quotes"]) + 6  # the sample, ap-envoy, kyiv-drones
+
+
+async def test_a_full_disk_during_the_explorers_save_is_one_line_and_changes_nothing(
+        sample_db, monkeypatch):
+    import errno
+    import os
+
+    app = open_app(sample_db)
+    before = sample_db.read_bytes()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await paste_text(pilot, str(ARTICLES / "kyiv-drones.txt"))
+        await pilot.press("enter")
+        await settle(pilot)
+
+        def full(*args):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(os, "fsync", full)
+        await pilot.press("f2")
+        await settle(pilot)
+        monkeypatch.undo()
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and "No space left on device" in errors[0]
+        assert "previous version is intact" in errors[0] and "\n" not in errors[0]
+        assert app.is_running
+    assert sample_db.read_bytes() == before
