@@ -130,3 +130,31 @@ def test_no_escape_sequence_from_the_data_reaches_the_terminal(tmp_path):
     for payload in copies:
         text = base64.b64decode(payload).decode()
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", text), text
+
+
+@pytest.mark.parametrize("args", [["quotes"], ["quotes", "--search", "quote"], ["actors"],
+                                  ["proposals"], ["diff", "p0", "p1"], ["check"],
+                                  ["export", "--format", "md"], ["export", "--format", "csv"],
+                                  ["export"]])
+def test_no_escape_sequence_from_the_data_reaches_the_terminal_from_the_cli(tmp_path, args):
+    """The command line's tables on a real terminal (rich styles them: still no data escapes)."""
+    db = tmp_path / "hostile.json"
+    write_raw_db(db, hostile_bundle())
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "TERM": "xterm-256color",
+           "LANG": "C.UTF-8"}
+    term = Pty([_peace_tui(), *args, "--db", str(db)], env, cols=200, rows=50)
+    try:
+        assert term.read_until(lambda _: term.eof), term.output[-2000:]
+    finally:
+        code = term.quit(b"")
+    out = term.output
+    # JSON and CSV are the data, exactly: a bidi override is text there, not a control.
+    exact = args[-1] in ("csv", "export")
+    for sequence in FORBIDDEN:
+        if not (exact and sequence == "\u202eevil".encode()):
+            assert not re.search(sequence, out), sequence
+    assert code in (0, 1), out[-2000:]  # check: 1, the raw spans do not match
+    if args == ["check"]:  # lists the quotes whose raw text is not at its span
+        assert b"nul quote 10" in out
+    else:  # the text itself is there (Markdown escapes its brackets)
+        assert b"[@click=app.quit]" in out or b"\\[@click=app.quit\\]" in out
