@@ -173,3 +173,21 @@ def test_the_cli_reports_a_full_disk_in_one_line_and_exit_2(capsys, tmp_path, sa
     assert err.count("\n") == 1 and "No space left on device" in err
     assert sample_db.read_bytes() == before
     assert _files(tmp_path) == ["one.json", "sample.json"]
+
+
+def test_a_database_locked_too_long_by_another_writer_is_one_line_and_exit_2(
+        capsys, tmp_path, sample_db, monkeypatch):
+    from filelock import FileLock
+
+    from store import storage
+
+    monkeypatch.setattr(storage, "LOCK_TIMEOUT_S", 0.2)
+    before = sample_db.read_bytes()
+    exchange = tmp_path / "one.json"
+    exchange.write_text('{"actors": [{"id": "someone-new", "name": "Someone New"}]}')
+    with FileLock(str(sample_db) + ".lock"):  # another writer, stuck mid-write
+        code = main(["import", str(exchange), "--db", str(sample_db)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "is locked by another peace-tui process; try again" in err
+    assert sample_db.read_bytes() == before
