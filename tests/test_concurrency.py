@@ -139,3 +139,17 @@ async def test_a_full_disk_during_the_explorers_save_is_one_line_and_changes_not
         assert "previous version is intact" in errors[0] and "\n" not in errors[0]
         assert app.is_running
     assert sample_db.read_bytes() == before
+
+
+async def test_the_open_explorer_keeps_its_data_when_the_file_is_deleted(sample_db):
+    app = open_app(sample_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        shown = len(app.corpus.views)
+        sample_db.unlink()
+        app.reload_if_changed()
+        app.reload_if_changed()
+        await pilot.pause()
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and "was moved or deleted" in errors[0]
+        assert len(app.corpus.views) == shown == len(app.query_one(QuoteList).rows.views)

@@ -25,7 +25,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from store import Store, StoreError
+from store import DatabaseMissing, Store, StoreError
 
 from .corpus import Corpus
 from .palette import ExplorerCommands
@@ -89,6 +89,9 @@ class ExplorerApp(App[None]):
         try:
             if not self.store.changed_on_disk():
                 return
+            path = self.store.path
+            if path is not None and not path.exists():  # else it would read as empty
+                raise DatabaseMissing(f"{path} was moved or deleted; showing what was read")
             corpus = Corpus.from_store(self.store)
         except StoreError as e:
             message = one_line(str(e))
