@@ -31,6 +31,7 @@ from .errors import (
     InvalidData,
     NotFound,
     StoreError,
+    WriteFailed,
 )
 from .history import (
     HISTORY_TABLE,
@@ -171,8 +172,7 @@ class Store:
         """Upgrade an older file in place, after keeping a copy of it beside it."""
         with self._locked():
             if self.path is not None:
-                backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
-                shutil.copy2(self.path, backup)
+                _keep_backup(self.path, self.path.with_name(f"{self.path.name}.v{version}.bak"))
             self._mutate(lambda tables: migrations.migrate(tables, version))
 
     def _where(self) -> str:
@@ -461,6 +461,21 @@ class Store:
     def close(self) -> None:
         with contextlib.suppress(StoreError):
             self._db.close()
+
+
+def _keep_backup(path: Path, backup: Path) -> None:
+    """Copy the file before a migration, atomically: a half copy is never left as 'the backup'."""
+    tmp = backup.with_name(f".{backup.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copy2(path, tmp)
+        os.replace(tmp, backup)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise WriteFailed(
+            f"could not keep a backup of {path} before upgrading it: {e.strerror or e}; "
+            "the file was left untouched"
+        ) from None
 
 
 def _merge_actor(old: Actor, new: Actor) -> Actor:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import orjson
@@ -69,6 +70,7 @@ def parse_json(raw: bytes | str, name: str = "input") -> Bundle:
         raise InvalidData(format_validation_error(e, name)) from None
 
 
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _CSV_COLUMNS = ["id", "speaker", "actor_id", "said_on", "text", "issues", "kind",
                 "source_title", "outlet", "published", "url", "source_id", "span"]
 
@@ -90,7 +92,13 @@ def quotes_csv(views: list[QuoteView]) -> str:
 
 
 def _md_inline(text: str) -> str:
-    """Text as literal Markdown: escape what a renderer would interpret."""
+    """Text as literal Markdown: escape what a renderer would interpret.
+
+    The brief is for reading, so bidi overrides, which can reorder what a
+    line appears to say, are dropped (the JSON and CSV exports keep the text
+    exactly).
+    """
+    text = _BIDI.sub("", text)
     for ch in "\\`*_{}[]<>#|":
         text = text.replace(ch, "\\" + ch)
     return " ".join(text.split())

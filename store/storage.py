@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 import threading
@@ -75,6 +76,11 @@ class _StoreLock:
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
+
+    @property
+    def held(self) -> bool:
+        """True while this process holds the lock (so no other writer is mid-write)."""
+        return self._lock.is_locked
 
 
 class AtomicJSONStorage(Storage):
@@ -139,6 +145,7 @@ class AtomicJSONStorage(Storage):
             self._invalidate()
             raise WriteFailed(f"cannot save {self.path}: {e}") from None
         try:
+            self._sweep_stale_temps()
             self._replace(payload)
         except OSError as e:
             self._invalidate()
@@ -149,13 +156,33 @@ class AtomicJSONStorage(Storage):
         st = os.stat(self.path)
         self._cache, self._cache_stamp = data, _stamp(st)
 
+    def _temp_prefix(self) -> str:
+        return f".{self.path.name}."
+
+    def _sweep_stale_temps(self) -> None:
+        """Delete temporary files a killed writer left behind (each a full copy of the file).
+
+        Only under the lock: every writer makes its temporary file while
+        holding it, so any such file seen then belongs to a dead process.
+        Without this, a crash loop slowly fills the disk.
+        """
+        if not self.lock.held:
+            return
+        # mkstemp's random part is 8 characters: 'db.json.x' has temps of its own.
+        ours = re.compile(re.escape(self._temp_prefix()) + r"[a-z0-9_]{8}\.tmp")
+        with contextlib.suppress(OSError), os.scandir(self.path.parent) as entries:
+            for entry in entries:
+                if ours.fullmatch(entry.name):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
     def _replace(self, payload: bytes) -> None:
         folder = self.path.parent
         try:
             mode = stat.S_IMODE(os.stat(self.path).st_mode)
         except FileNotFoundError:
             mode = default_file_mode()
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=self._temp_prefix(), suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(payload)
@@ -167,11 +194,16 @@ class AtomicJSONStorage(Storage):
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        # The replace has happened: readers see the new file. Syncing the folder
+        # makes the rename survive a power cut; where that fails (some file
+        # systems refuse it) the write still stands, so it must not be
+        # reported as failed with "the previous version is intact".
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
 
     def _invalidate(self) -> None:
         # TinyDB mutates the dict read() returned before calling write();

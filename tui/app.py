@@ -25,16 +25,20 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from store import Store
+from store import DatabaseMissing, Store, StoreError
 
 from .corpus import Corpus
 from .palette import ExplorerCommands
+from .safe import one_line
 from .screens.diff import DiffScreen
 from .screens.help import HelpScreen, help_content
 from .screens.ingest import IngestScreen
 from .screens.main import MainScreen
 
 __all__ = ["ExplorerApp", "run_app"]
+
+#: How often the explorer checks whether another process wrote the database.
+DISK_CHECK_S = 1.0
 
 
 class ExplorerApp(App[None]):
@@ -62,6 +66,7 @@ class ExplorerApp(App[None]):
         self.store = store
         self.corpus = Corpus.from_store(store)
         self.main_screen = MainScreen(self.corpus)
+        self._disk_problem: str | None = None
 
     def get_default_screen(self) -> Screen:
         return self.main_screen
@@ -71,6 +76,32 @@ class ExplorerApp(App[None]):
             self.theme = "ansi-dark"
         if self.no_color:
             self.add_class("-no-color")
+        self.set_interval(DISK_CHECK_S, self.reload_if_changed)
+
+    # -- other processes -------------------------------------------------------
+    def reload_if_changed(self) -> None:
+        """Show what another process (an ingest, an import) wrote to the file.
+
+        A stat() a second: the store compares the file's inode, size and
+        mtime with the version it last read. A file that became unreadable
+        is reported once, and the explorer keeps showing what it had.
+        """
+        try:
+            if not self.store.changed_on_disk():
+                return
+            path = self.store.path
+            if path is not None and not path.exists():  # else it would read as empty
+                raise DatabaseMissing(f"{path} was moved or deleted; showing what was read")
+            corpus = Corpus.from_store(self.store)
+        except StoreError as e:
+            message = one_line(str(e))
+            if message != self._disk_problem:
+                self._disk_problem = message
+                self.notify(message, severity="error", markup=False, timeout=8)
+            return
+        self._disk_problem = None
+        self.corpus = corpus
+        self.main_screen.set_corpus(corpus)
 
     # -- actions ---------------------------------------------------------------
     def action_diff(self) -> None:

@@ -187,6 +187,9 @@ def cmd_import(store: Store, args: argparse.Namespace) -> int:
     if len(raw) > MAX_IMPORT_BYTES:
         raise InvalidData(f"{args.file}: larger than {MAX_IMPORT_BYTES // 2**20} MiB")
     found = detect(raw, args.file)
+    # Refuse a database holding a document this version cannot read (as every
+    # command that reads it does) rather than write new data beside it.
+    store.bundle()
     if isinstance(found, list):
         from store.edits import Editor
 

@@ -13,9 +13,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
-from textual.markup import escape
 
-from .safe import one_line
+from .safe import literal_markup, one_line
 
 __all__ = ["ExplorerCommands"]
 
@@ -60,7 +59,7 @@ class ExplorerCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, run in self._commands():
-            yield DiscoveryHit(Content(title), run, text=title, help=escape(help_text))
+            yield DiscoveryHit(Content(title), run, text=title, help=literal_markup(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -69,11 +68,11 @@ class ExplorerCommands(Provider):
             if score > 0:
                 # Not matcher.highlight(): it parses the title as markup, and an
                 # actor's name is untrusted text. The palette parses `help` as
-                # markup too, so that is escaped.
+                # markup too, so every bracket in it is escaped (literal_markup).
                 shown = Content(title)
                 for at in offsets:
                     shown = shown.stylize(matcher.match_style, at, at + 1)
-                yield Hit(score, shown, run, text=title, help=escape(help_text))
+                yield Hit(score, shown, run, text=title, help=literal_markup(help_text))
 
 
 def _main_screen(screen):

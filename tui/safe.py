@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["flat", "one_line", "safe"]
+__all__ = ["flat", "literal_markup", "one_line", "safe"]
 
 # C0 except tab and newline, DEL, C1; plus the bidi overrides that can reorder a line.
 _SPACE_RUN = re.compile(r"\s+")
@@ -30,3 +30,13 @@ def one_line(text: str) -> str:
 def flat(text: str) -> str:
     """Safe, each run of white space one space, ends kept (for joined segments)."""
     return _SPACE_RUN.sub(" ", safe(text))
+
+
+def literal_markup(text: str) -> str:
+    """Text for an API that only takes markup (the palette's help line), shown literally.
+
+    `textual.markup.escape` leaves `[ @click=app.quit]` (a space after the
+    bracket) alone, and Textual's parser runs it. Escaping every `[` leaves
+    nothing for the parser to take as a tag.
+    """
+    return safe(text).replace("[", "\\[")

@@ -82,7 +82,9 @@ class DiffScreen(Screen[None]):
             return
         rows = self.corpus.diff(self.left, self.right)
         view.show_rows(rows, "Neither proposal has any terms.")
-        view.border_title = (f"{one_line(self.left.title)}  ⟷  {one_line(self.right.title)}")
+        # Content, not a str: a border title given as a str is parsed as markup.
+        view.border_title = Content(f"{one_line(self.left.title)}  ⟷  "
+                                    f"{one_line(self.right.title)}")
         self._subtitle()
 
     def _subtitle(self) -> None:

@@ -33,6 +33,7 @@ from store.ingest.pipeline import ArticleMeta, Extraction, extract_article
 from store.ingest.reader import read_article
 
 from ..safe import one_line
+from ..widgets.plain_input import PlainInput
 
 __all__ = ["IngestScreen"]
 
@@ -72,14 +73,15 @@ class IngestScreen(Screen[bool]):
         with Vertical(id="form"):
             with Horizontal(classes="row"):
                 yield Label("File")
-                yield Input(placeholder="path to a .txt, .md or .html article (Enter extracts)",
-                            id="path", compact=True)
+                yield PlainInput(
+                    placeholder="path to a .txt, .md or .html article (Enter extracts)",
+                    id="path", compact=True)
             with Horizontal(classes="row", id="meta"):
                 yield Label("About")
-                yield Input(placeholder="title", id="title", compact=True)
-                yield Input(placeholder="outlet", id="outlet", compact=True)
-                yield Input(placeholder="date YYYY-MM-DD", id="date", compact=True,
-                            max_length=10)
+                yield PlainInput(placeholder="title", id="title", compact=True)
+                yield PlainInput(placeholder="outlet", id="outlet", compact=True)
+                yield PlainInput(placeholder="date YYYY-MM-DD", id="date", compact=True,
+                                 max_length=10)
             yield TextArea(id="paste", placeholder="…or paste the article's text here",
                            soft_wrap=True)
             with Horizontal(id="buttons"):

@@ -22,6 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
@@ -120,7 +121,7 @@ class MainScreen(CurationScreen):
         title = f"Quotes {len(rows.views)}" + (f"/{total}" if len(rows.views) != total else "")
         if self.actor_id:
             title += f" · {one_line(self.corpus.name_of(self.actor_id))}"
-        quotes.border_title = title
+        quotes.border_title = Content(title)  # a str would be parsed as markup
         self._subtitle()
         self.search_box.set_class(result is not None and not rows.views, "-no-match")
         if not rows.views:
@@ -136,7 +137,7 @@ class MainScreen(CurationScreen):
                 notes.append("near matches (no exact match)")
         if result is not None:  # a half-typed filter is ignored, and says why
             notes += [one_line(p) for p in result.query.problems]
-        self.quote_list.border_subtitle = " · ".join(notes)
+        self.quote_list.border_subtitle = Content(" · ".join(notes))
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:

@@ -15,14 +15,15 @@ from typing import ClassVar
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Input
+
+from .plain_input import PlainInput
 
 __all__ = ["SearchInput"]
 
 PLACEHOLDER = '/ search: words "a phrase" -word speaker:NAME issue:CODE after:/before:DATE'
 
 
-class SearchInput(Input):
+class SearchInput(PlainInput):
     """An Input that hands the keyboard back to the list when the user is done."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
