@@ -19,7 +19,7 @@ from store import Store
 from store.query import parse_query
 from store.views import quote_views
 from tests.explorer_support import paste_text, settle, terminal_env
-from tests.hostile_support import PAYLOADS, hostile_bundle, screen_text, shown
+from tests.hostile_support import OSC52, PAYLOADS, hostile_bundle, screen_text, shown
 from tui.app import ExplorerApp
 from tui.corpus import Corpus
 from tui.screens.diff import DiffScreen
@@ -194,3 +194,28 @@ async def test_an_ingested_article_with_hostile_text_is_reviewed_and_saved_liter
         assert app.is_running
     saved = {s.text for s in Store.open(sample_db).bundle().statements}
     assert {f"We reject {shown(p)} entirely" for p in PAYLOADS} <= {shown(t) for t in saved}
+
+
+async def test_curation_picker_and_forms_show_names_literally(hostile_app):
+    """The merge picker's title and choices hold actor names; form inputs drop pasted
+    control characters (Textual's Input would draw them as bytes)."""
+    from tui.curation import actor_choices
+    from tui.screens.picker import PickerScreen
+    from tui.widgets.plain_input import PlainInput
+
+    app = hostile_app
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        actors = app.corpus.actors
+        for actor in actors:
+            app.push_screen(PickerScreen(f"Merge {actor.name} into…", actor_choices(actors)))
+            await settle(pilot)
+            text = screen_text(app)
+            assert shown(f"Merge {actor.name} into…") in text
+            box = app.screen.query_one("#filter", PlainInput)
+            box.value = OSC52 + "typed"
+            await settle(pilot)
+            assert "\x1b" not in box.value and "\x07" not in box.value
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.is_running

@@ -30,6 +30,7 @@ from store.models import Actor, ActorKind
 
 from ..curation import actor_choices, editor
 from ..safe import one_line
+from ..widgets.plain_input import PlainInput
 from .form import ConfirmScreen, FormScreen, ProblemLine
 from .picker import Picked, PickerScreen
 
@@ -61,7 +62,7 @@ class ActorEditScreen(FormScreen[bool]):
             ):
                 with Horizontal(classes="row"):
                     yield Label(label, classes="label")
-                    yield Input(value, id=field, placeholder=hint, compact=True)
+                    yield PlainInput(value, id=field, placeholder=hint, compact=True)
                 if field == "name":
                     with Horizontal(classes="row"):
                         yield Label("Kind", classes="label")

@@ -33,6 +33,7 @@ from textual.widgets.option_list import Option
 from store.query import fold
 
 from ..safe import one_line
+from ..widgets.plain_input import PlainInput
 from .form import FormScreen
 
 __all__ = ["Choice", "Picked", "PickerScreen", "narrow"]
@@ -103,13 +104,13 @@ class PickerScreen(FormScreen[Picked]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
-            yield Input(placeholder="type to narrow the list; Enter picks", id="filter",
+            yield PlainInput(placeholder="type to narrow the list; Enter picks", id="filter",
                         compact=True)
             yield OptionList(id="choices", markup=False, compact=True)
 
     def on_mount(self) -> None:
         box = self.query_one("#box")
-        box.border_title = one_line(self.title_text)
+        box.border_title = Content(one_line(self.title_text))
         box.border_subtitle = "↑↓ move · Enter pick · Esc cancel"
         self._show("")
         if self.current is not None:

@@ -41,6 +41,7 @@ from store.models import Actor, ActorKind, Proposal, ProposalStatus, Term
 
 from .. import curation
 from ..safe import one_line
+from ..widgets.plain_input import PlainInput
 from .form import HELD_BACK, ConfirmScreen, ProblemLine
 from .picker import Picked, PickerScreen
 from .quote_edit import date_text
@@ -144,14 +145,14 @@ class ProposalEditScreen(Screen[str | None]):
             yield Static(Content(one_line(heading)), markup=False, id="heading")
             with Horizontal(classes="row"):
                 yield Label("Title", classes="label")
-                yield Input(p.title if p else "", id="title", compact=True,
+                yield PlainInput(p.title if p else "", id="title", compact=True,
                             placeholder="e.g. 28-point peace plan (draft)")
             with Horizontal(classes="row"):
                 yield Label("Proposer", classes="label")
                 yield Button("", id="proposer", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Date", classes="label")
-                yield Input(date_text(p.date, p.date_precision.value) if p else "", id="date",
+                yield PlainInput(date_text(p.date, p.date_precision.value) if p else "", id="date",
                             compact=True, max_length=10, placeholder="YYYY-MM-DD / YYYY-MM")
                 yield Label("Status", classes="label")
                 yield Select([(s.value, s.value) for s in ProposalStatus], id="status",
@@ -159,7 +160,7 @@ class ProposalEditScreen(Screen[str | None]):
                              value=p.status.value if p else ProposalStatus.proposed.value)
             with Horizontal(classes="row"):
                 yield Label("Sources", classes="label")
-                yield Input(" ".join(p.source_ids) if p else "", id="sources", compact=True,
+                yield PlainInput(" ".join(p.source_ids) if p else "", id="sources", compact=True,
                             placeholder="source ids, separated by spaces; F4 picks one")
                 yield Button("Add F4", id="add-source", compact=True)
         yield TermsList(id="terms", markup=False)

@@ -35,6 +35,7 @@ from store.models import Actor, Statement
 
 from ..curation import actor_choices, editor, issue_choices
 from ..safe import one_line
+from ..widgets.plain_input import PlainInput
 from .form import FormScreen, ProblemLine
 from .picker import Picked, PickerScreen
 
@@ -83,12 +84,12 @@ class QuoteEditScreen(FormScreen[bool]):
                 yield Button(self._speaker_label(), id="speaker", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Date", classes="label")
-                yield Input(date_text(st.said_on, st.said_on_precision.value), id="date",
+                yield PlainInput(date_text(st.said_on, st.said_on_precision.value), id="date",
                             placeholder="YYYY-MM-DD, YYYY-MM, or empty (unknown)",
                             compact=True, max_length=10)
             with Horizontal(classes="row"):
                 yield Label("Issues", classes="label")
-                yield Input(" ".join(st.issues), id="issues", compact=True,
+                yield PlainInput(" ".join(st.issues), id="issues", compact=True,
                             placeholder="codes separated by spaces; F3 picks one")
             yield ProblemLine(id="problem")
             with Horizontal(id="buttons"):

@@ -30,6 +30,7 @@ from store.models import Source, Term, format_validation_error
 
 from ..curation import issue_choices, source_choices
 from ..safe import one_line
+from ..widgets.plain_input import PlainInput
 from .form import FormScreen, ProblemLine
 from .picker import Choice, Picked, PickerScreen
 
@@ -82,14 +83,14 @@ class TermEditScreen(FormScreen[Term]):
                 yield Button(self._issue_label(), id="issue", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Text", classes="label")
-                yield Input(term.text if term else "", id="text", compact=True,
+                yield PlainInput(term.text if term else "", id="text", compact=True,
                             placeholder="what the proposal says on this issue")
             with Horizontal(classes="row"):
                 yield Label("Source", classes="label")
                 yield Button(self._source_label(), id="source", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Span", classes="label")
-                yield Input(span, id="span", compact=True,
+                yield PlainInput(span, id="span", compact=True,
                             placeholder="START-END in the source's text (optional)")
             yield ProblemLine(id="problem")
             with Horizontal(id="buttons"):

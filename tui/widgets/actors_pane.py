@@ -36,6 +36,7 @@ from store.query import fold
 
 from ..corpus import ActorSort
 from ..safe import one_line
+from .plain_input import PlainInput
 from .row_list import RowList
 
 __all__ = ["ActorList", "ActorsPane", "JumpInput"]
@@ -116,7 +117,7 @@ class ActorList(RowList, can_focus=False):
         return False
 
 
-class JumpInput(Input):
+class JumpInput(PlainInput):
     """The jump box: keys that move the list are passed to it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
