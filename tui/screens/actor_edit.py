@@ -25,7 +25,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select
 
 from store import StoreError
-from store.edits import NothingChanged
 from store.models import Actor, ActorKind
 
 from ..curation import actor_choices, editor
@@ -83,19 +82,11 @@ class ActorEditScreen(FormScreen[bool]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        try:
-            editor(self.app).edit_actor(
-                self.actor.id, name=self._value("name"), role=self._value("role"),
-                kind=str(self.query_one("#kind", Select).value),
-                affiliation=self._value("affiliation"),
-                aliases=self._value("aliases").split(","), base=self.actor)
-        except NothingChanged:
-            self.dismiss(False)
-            return
-        except StoreError as e:
-            self.query_one(ProblemLine).say(str(e))
-            return
-        self.dismiss(True)
+        self.save_with(lambda: editor(self.app).edit_actor(
+            self.actor.id, name=self._value("name"), role=self._value("role"),
+            kind=str(self.query_one("#kind", Select).value),
+            affiliation=self._value("affiliation"),
+            aliases=self._value("aliases").split(","), base=self.actor))
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:

@@ -14,6 +14,7 @@ to nothing, so only the form's own keys act.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
@@ -22,6 +23,9 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from store.edits import NothingChanged
+from store.errors import StoreError
 
 from ..safe import one_line
 
@@ -78,6 +82,19 @@ class FormScreen(ModalScreen[R]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def save_with(self, change: Callable[[], object]) -> None:
+        """Run a store change: dismiss with True when saved, False when nothing changed;
+        a refusal (invalid, stale) is said on the problem line and the form stays."""
+        try:
+            change()
+        except NothingChanged:
+            self.dismiss(False)  # type: ignore[arg-type]
+            return
+        except StoreError as e:
+            self.query_one(ProblemLine).say(str(e))
+            return
+        self.dismiss(True)  # type: ignore[arg-type]
 
 
 class ConfirmScreen(FormScreen[bool]):

@@ -29,8 +29,6 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
-from store import StoreError
-from store.edits import NothingChanged
 from store.models import Actor, Statement
 
 from ..curation import actor_choices, editor, issue_choices
@@ -132,20 +130,12 @@ class QuoteEditScreen(FormScreen[bool]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         issues = self.query_one("#issues", Input).value.split()
-        try:
-            editor(self.app).edit_quote(
-                self.statement.id,
-                actor_id=None if self.new_speaker else self.actor_id,
-                new_speaker=self.new_speaker,
-                said_on=self.query_one("#date", Input).value,
-                issues=issues, base=self.statement)
-        except NothingChanged:
-            self.dismiss(False)
-            return
-        except StoreError as e:
-            self.query_one(ProblemLine).say(str(e))
-            return
-        self.dismiss(True)
+        self.save_with(lambda: editor(self.app).edit_quote(
+            self.statement.id,
+            actor_id=None if self.new_speaker else self.actor_id,
+            new_speaker=self.new_speaker,
+            said_on=self.query_one("#date", Input).value,
+            issues=issues, base=self.statement))
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
