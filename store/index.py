@@ -23,6 +23,7 @@ Layout (compressed sparse rows, terms in sorted order):
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,6 +75,7 @@ class Segment:
         starts = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(lengths + 1, out=starts[1:])
         self.doc_start = starts[:-1]
+        self.end = int(starts[-1])  # past the last position
         # Sort the tokens by term, keeping reading order within a term. Stable
         # sorts of 16-bit keys are radix sorts: several times faster.
         by_term = np.argsort(terms.astype(np.uint16) if nv <= 65536 else terms, kind="stable")
@@ -126,6 +128,8 @@ class Segment:
         cuts = np.searchsorted(tagged[by_code], np.arange(len(codes) + 1))
         self.issues = {c: docs[by_code[cuts[k]:cuts[k + 1]]] for c, k in codes.items()}
         self.alive = np.ones(n, dtype=bool)
+        self._marks: np.ndarray | None = None  # see _at
+        self._lock = threading.Lock()  # a stale search may still run in another thread
 
     # -- terms -------------------------------------------------------------
     def prefix_range(self, word: str) -> tuple[int, int]:
@@ -157,16 +161,30 @@ class Segment:
         # Start from the rarest word, then check the others at their offsets.
         lists = [self.pos[self.poff[t]:self.poff[t + 1]] for t in ids]  # type: ignore[index]
         pivot = min(range(len(lists)), key=lambda k: len(lists[k]))
-        starts = lists[pivot] - pivot
+        starts = lists[pivot].astype(np.int64) - pivot
         for k, positions in enumerate(lists):
-            if k == pivot or not len(starts):
-                continue
-            want = starts + k
+            if k != pivot and len(starts):
+                starts = self._common(starts + k, positions) - k
+        return starts
+
+    def _common(self, want: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        """The values of `want` that are also in `positions` (both ascending)."""
+        if len(positions) > 8 * len(want):  # few to look up: binary search
             at = np.searchsorted(positions, want)
             ok = at < len(positions)
             ok[ok] = positions[at[ok]] == want[ok]
-            starts = starts[ok]
-        return starts
+            return want[ok]
+        # Many ("of the"): mark `want` in a bitmap kept for this, read it at
+        # `positions`, unmark: three linear passes instead of log2(n) probes each.
+        want = want[want < self.end]
+        with self._lock:
+            if self._marks is None:
+                self._marks = np.zeros(self.end, dtype=bool)
+            marks = self._marks
+            marks[want] = True
+            found = positions[marks[positions]]
+            marks[want] = False
+        return found.astype(np.int64)
 
     def doc_of(self, positions: np.ndarray) -> np.ndarray:
         return (np.searchsorted(self.doc_start, positions, side="right") - 1).astype(np.int32)

@@ -79,11 +79,12 @@ def match_spans(text: str, q: Query, alternatives: dict[str, set[str]] | None = 
             spans.update((s, e) for t, s, e in tokens if t in alts)
         else:
             spans.update((s, e) for t, s, e in tokens if t.startswith(word))
+    terms = [t for t, _, _ in tokens]
     for phrase in dict.fromkeys(q.phrases):
         words = phrase.split()
-        n = len(words)
-        for i in range(len(tokens) - n + 1):
-            if all(tokens[i + k][0] == words[k] for k in range(n)):
+        n, first = len(words), words[0]
+        for i, t in enumerate(terms):
+            if t == first and terms[i:i + n] == words:
                 spans.add((tokens[i][1], tokens[i + n - 1][2]))
     return tuple(sorted(spans))
 
