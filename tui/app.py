@@ -19,16 +19,21 @@ in the screens (`tui/screens/`) and widgets (`tui/widgets/`).
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 from typing import ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from store import Store
+from store import Store, StoreError
 
 from .corpus import Corpus
+from .loading import is_small, load
 from .palette import ExplorerCommands
+from .safe import one_line
 from .screens.diff import DiffScreen
 from .screens.help import HelpScreen, help_content
 from .screens.ingest import IngestScreen
@@ -57,10 +62,17 @@ class ExplorerApp(App[None]):
         Binding("a", "on_main('actors')", "Actors", show=False, id="app.actors"),
     ]
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store | None = None, path: Path | None = None) -> None:
+        """Open on a store, or on a database file read after the first paint.
+
+        A small store is read at once; a large one, or a path, in a worker.
+        """
         super().__init__()
         self.store = store
-        self.corpus = Corpus.from_store(store)
+        self._path = path
+        self.error: str | None = None  # why the database could not be read
+        self._loading = store is None or not is_small(store)
+        self.corpus = Corpus([], [], []) if self._loading else Corpus.from_store(store)
         self.main_screen = MainScreen(self.corpus)
 
     def get_default_screen(self) -> Screen:
@@ -71,16 +83,49 @@ class ExplorerApp(App[None]):
             self.theme = "ansi-dark"
         if self.no_color:
             self.add_class("-no-color")
+        if self._loading:
+            self.call_after_refresh(self._start_loading)
+
+    def _start_loading(self) -> None:
+        self.main_screen.show_loading("Opening the database…")
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        source = self.store if self.store is not None else self._path
+        assert source is not None
+
+        def progress(message: str) -> None:
+            self.call_from_thread(self.main_screen.show_loading, message)
+
+        try:
+            store, corpus = load(source, progress)
+        except StoreError as e:
+            self.call_from_thread(self._failed, str(e))
+            return
+        self.call_from_thread(self._loaded, store, corpus)
+
+    def _loaded(self, store: Store, corpus: Corpus) -> None:
+        self.store, self.corpus, self._loading = store, corpus, False
+        self.main_screen.set_corpus(corpus)
+
+    def _failed(self, message: str) -> None:
+        self.error = message
+        self.exit(return_code=2)
 
     # -- actions ---------------------------------------------------------------
     def action_diff(self) -> None:
-        if isinstance(self.screen, DiffScreen):
+        if self._loading:
+            self.notify("Still reading the database: a moment.", timeout=3)
+        elif isinstance(self.screen, DiffScreen):
             self.pop_screen()
         elif self.screen is self.main_screen:
             self.push_screen(DiffScreen(self.corpus))
 
     def action_ingest(self) -> None:
-        if self.screen is self.main_screen:
+        if self._loading:
+            self.notify("Still reading the database: a moment.", timeout=3)
+        elif self.screen is self.main_screen:
             self.push_screen(IngestScreen(self.corpus.actors), self._ingested)
 
     def _ingested(self, saved: bool | None) -> None:
@@ -111,6 +156,11 @@ def _sixteen_colours(detected: str | None) -> bool:
                                                                              "windows"))
 
 
-def run_app(store: Store) -> int:
-    ExplorerApp(store).run()
-    return 0
+def run_app(path: Path) -> int:
+    """The explorer on a database file; it paints before the file is read."""
+    app = ExplorerApp(path=path)
+    app.run()
+    if app.error is not None:
+        sys.stderr.write(f"peace-tui: error: {one_line(app.error)}\n")
+        return 2
+    return app.return_code or 0
