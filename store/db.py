@@ -87,13 +87,23 @@ def _to_doc(obj: BaseModel) -> dict:
     return doc
 
 
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
 def _from_doc(model: type[M], doc_id: str, doc: dict) -> M:
     try:
-        return model.model_validate({**doc, "id": doc_id})
+        obj = model.model_validate({**doc, "id": doc_id})
     except ValidationError as e:
         raise DatabaseCorrupt(
             format_validation_error(e, f"stored {_KIND[model]} {doc_id!r} is invalid")
         ) from None
+    # Each model object carries the set of fields it was given: 730 bytes, 80 MB
+    # over 100,000 quotes, all alike. The models are frozen, so nothing adds to
+    # the set, and a copy (model_copy) gets its own: objects can share one.
+    given = obj.__pydantic_fields_set__
+    shared = _FIELDS_SETS.setdefault(frozenset(given), given)
+    object.__setattr__(obj, "__pydantic_fields_set__", shared)
+    return obj
 
 
 class Store:
