@@ -101,6 +101,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _differs(old: QuoteView, new: QuoteView) -> bool:
+    """Whether the index must see a statement again (its words, speaker, tags or date)."""
+    a, b = old.statement, new.statement
+    return (a.text != b.text or a.actor_id != b.actor_id or a.issues != b.issues
+            or old.date != new.date)
+
+
 class _Part:
     """A segment with the views its documents stand for and their display order."""
 
@@ -283,6 +290,33 @@ class QuoteSearch:
             self._delta = _Part(self._fresh, 0)
             self._delta.order = self._delta_order()
         return [self._main] + ([self._delta] if self._fresh and self._delta else [])
+
+    def sync(self, views: Sequence[QuoteView]) -> tuple[int, int]:
+        """Bring the index in step with a new reading of the store; (added, removed).
+
+        Only what changed is indexed or dropped; `views` also becomes the
+        display order. After an ingest of a few articles this is milliseconds
+        where a rebuild of 100,000 quotes is more than a second.
+        """
+        new = {v.statement.id: v for v in views}
+        gone = [sid for sid in self._where if sid not in new]
+        indexed = [*self._main.views, *self._fresh]
+        changed = [v.statement.id for v in indexed if v.statement.id in self._where
+                   and (f := new.get(v.statement.id)) is not None and f is not v
+                   and _differs(v, f)]
+        for sid in gone + changed:
+            self.remove(sid)
+        # The same statements: keep their entries, point them at the latest objects.
+        self._main.views = [new.get(v.statement.id, v) for v in self._main.views]
+        self._fresh = [new.get(v.statement.id, v) for v in self._fresh]
+        self._delta = None
+        added = 0
+        for v in views:
+            if v.statement.id not in self._where:
+                self.add(v)
+                added += 1
+        self.set_order(views)
+        return added, len(gone) + len(changed)
 
     def set_order(self, views: Sequence[QuoteView]) -> None:
         """Number the statements by their place in `views` (what `positions` returns)."""

@@ -69,3 +69,22 @@ def test_the_store_reads_the_file_again_after_releasing_it(sample_db: Path):
     victim = store.list(Statement)[0]
     store.delete(Statement, victim.id)
     assert Store.open(sample_db).count(Statement) == count - 1
+
+
+def test_after_an_ingest_the_index_is_brought_in_step_not_rebuilt(sample):
+    from tui.corpus import Corpus
+
+    store = Store.memory()
+    last = sample.statements[-1]
+    store.add_bundle(sample.model_copy(update={"statements": sample.statements[:-1]}))
+    old = Corpus.from_store(store)
+    index = old.index
+    word = "hostilities"
+    assert last.id not in {h.view.statement.id for h in old.search(f'"{last.text}"').hits}
+    store.add(last)
+    new = Corpus.from_store(store)
+    new.adopt_index(old)
+    assert new.index is index and len(index) == len(sample.statements)
+    assert last.id in {h.view.statement.id for h in new.search(f'"{last.text}"').hits}
+    rows = new.filtered(None, new.search(word))
+    assert all(v in new.views for v in rows.views)

@@ -164,3 +164,18 @@ def _views(texts):
         out.append(QuoteView(stmt, actor, source))
         at += len(text) + 2
     return out
+
+
+def test_sync_indexes_only_what_changed(sample):
+    views = quote_views(sample)
+    index = QuoteSearch(views[:-2])
+    assert index.sync(views) == (2, 0)  # two new statements
+    again = quote_views(sample)  # the store read again: new objects, same statements
+    assert index.sync(again) == (0, 0)
+    assert {id(h.view) for h in index.search("").hits} == {id(v) for v in again}
+    edited = [QuoteView(v.statement.model_copy(update={"text": "a wholly new zebra"}),
+                        v.actor, v.source) if i == 0 else v for i, v in enumerate(again)]
+    assert index.sync(edited[:-1]) == (1, 2)  # the edit (out, in), the last one gone
+    assert [h.view.statement.text for h in index.search("zebra").hits] == ["a wholly new zebra"]
+    places, _ = index.search("zebra").in_order()
+    assert places == [0]

@@ -130,7 +130,9 @@ class ExplorerApp(App[None]):
 
     def _ingested(self, saved: bool | None) -> None:
         if saved:
-            self.corpus = Corpus.from_store(self.store)
+            corpus = Corpus.from_store(self.store)
+            corpus.adopt_index(self.corpus)
+            self.corpus = corpus
             self.main_screen.set_corpus(self.corpus)
 
     def action_help(self) -> None:

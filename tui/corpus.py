@@ -119,6 +119,13 @@ class Corpus:
             self._search = QuoteSearch(self.views)
         return self._search
 
+    def adopt_index(self, previous: Corpus) -> None:
+        """Take over an older corpus's index, brought in step (see QuoteSearch.sync):
+        after an ingest, the new quotes are indexed, not all of them again."""
+        if previous._search is not None:
+            previous._search.sync(self.views)
+            self._search, previous._search = previous._search, None
+
     @property
     def index_ready(self) -> bool:
         return self._search is not None
