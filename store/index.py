@@ -128,7 +128,8 @@ class Segment:
         cuts = np.searchsorted(tagged[by_code], np.arange(len(codes) + 1))
         self.issues = {c: docs[by_code[cuts[k]:cuts[k + 1]]] for c, k in codes.items()}
         self.alive = np.ones(n, dtype=bool)
-        self._marks: np.ndarray | None = None  # see _at
+        self._marks: np.ndarray | None = None  # see _common
+        self._doc_marks: np.ndarray | None = None  # see member
         self._lock = threading.Lock()  # a stale search may still run in another thread
 
     # -- terms -------------------------------------------------------------
@@ -185,6 +186,20 @@ class Segment:
             found = positions[marks[positions]]
             marks[want] = False
         return found.astype(np.int64)
+
+    def member(self, values: np.ndarray, among: np.ndarray) -> np.ndarray:
+        """Which of `values` are in `among` (documents; any order, repeats allowed).
+
+        A bitmap over the documents, set at `among`, read at `values`, reset:
+        linear in the two lists, never in n."""
+        with self._lock:
+            if self._doc_marks is None:
+                self._doc_marks = np.zeros(self.n, dtype=bool)
+            marks = self._doc_marks
+            marks[among] = True
+            found = marks[values]
+            marks[among] = False
+        return found
 
     def doc_of(self, positions: np.ndarray) -> np.ndarray:
         return (np.searchsorted(self.doc_start, positions, side="right") - 1).astype(np.int32)

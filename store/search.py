@@ -29,6 +29,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .evaluate import evaluate
 from .index import DocMeta, Segment
 from .query import Query, fold, parse_query
 from .tokens import token_spans, tokenize_many
@@ -37,7 +38,6 @@ from .views import QuoteView
 __all__ = ["Hit", "QuoteSearch", "SearchResult", "Spans", "match_spans"]
 
 _MERGE_AT = 2000  # the small segment is merged away past max(this, large / 8)
-_PHRASE_WEIGHT = 3.0
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -362,49 +362,6 @@ class QuoteSearch:
         return {a for a, text in self._speaker.items() if all(s in text for s in needles)}
 
     def _run(self, part: _Part, q: Query, alternatives: dict[str, set[str]] | None) -> _Matches:
-        seg = part.segment
-        n = seg.n
-        none = _Matches(part, np.zeros(0, dtype=np.int64), np.zeros(0))
-        mask = seg.alive.copy()
-        if q.speakers:
-            mask &= seg.speaker_mask(self._speaking(q.speakers))
-        for code in q.issues:
-            tagged = np.zeros(n, dtype=bool)
-            tagged[seg.issue_docs(code)] = True
-            mask &= tagged
-        if q.after:
-            mask &= seg.date >= q.after.toordinal()
-        if q.before:
-            mask &= (seg.date < q.before.toordinal()) & (seg.date > 0)
-        score = np.zeros(n)
-        for word in dict.fromkeys(q.words):
-            if alternatives is not None:
-                terms = sorted(t for t in map(seg.term, alternatives[word]) if t is not None)
-                docs, _, weights = seg.term_set_postings(terms)
-            else:
-                docs, _, weights = seg.postings(*seg.prefix_range(word))
-            if not len(docs):
-                return none
-            has = np.zeros(n, dtype=bool)
-            has[docs] = True
-            mask &= has
-            score += np.bincount(docs, weights=weights, minlength=n)
-            exact = seg.term(word)
-            if exact is not None:  # the word typed in full counts double
-                docs, _, weights = seg.postings(exact, exact + 1)
-                score[docs] += weights
-        for phrase in dict.fromkeys(q.phrases):
-            docs = seg.doc_of(seg.phrase_starts(phrase.split()))
-            if not len(docs):
-                return none
-            has = np.zeros(n, dtype=bool)
-            has[docs] = True
-            mask &= has
-            score += _PHRASE_WEIGHT * np.bincount(docs, minlength=n)
-        for word in q.excluded:
-            t = seg.term(word)
-            if t is not None:
-                mask[seg.postings(t, t + 1)[0]] = False
-        docs = np.flatnonzero(mask)
-        return _Matches(part, docs, score[docs])
-
+        speaking = self._speaking(q.speakers) if q.speakers else None
+        docs, scores = evaluate(part.segment, q, alternatives, speaking)
+        return _Matches(part, docs, scores)
