@@ -24,7 +24,7 @@ from .query import Query
 __all__ = ["evaluate"]
 
 PHRASE_WEIGHT = 3.0
-#: sparse when the smallest required list is shorter than n * this
+#: scales the sparse way's estimated cost in the choice (tests force one way: 0 or 1e9)
 SPARSE_BELOW = 1 / 16
 
 
@@ -63,10 +63,19 @@ def evaluate(seg: Segment, q: Query, alternatives: dict[str, set[str]] | None,
     lists = [w.docs for w in words] + phrases
     if any(not len(d) for d in lists):
         return empty
-    if lists and min(len(d) for d in lists) < seg.n * SPARSE_BELOW:
+    if lists and _sparse_is_cheaper(seg.n, words, phrases):
         return _sparse(seg, q, words, phrases, speaking)
     return _dense(seg, q, words, phrases, speaking)
 
+
+def _sparse_is_cheaper(n: int, words: list[_Word], phrases: list[np.ndarray]) -> bool:
+    """Rough costs, in passes over one entry: dense makes a few passes over n per
+    list; sparse reads the shortest list (sorting it unless it is one term's)
+    and looks each candidate up in every other list (a binary search)."""
+    lists = [(len(w.docs), w.single) for w in words] + [(len(p), True) for p in phrases]
+    k, ordered = min(lists)
+    sparse = k * (2 + (0 if ordered else 12) + 12 * (len(lists) - 1))
+    return sparse < n * (2 + 2 * len(lists)) * SPARSE_BELOW * 16
 
 def _dense(seg: Segment, q: Query, words: list[_Word], phrases: list[np.ndarray],
            speaking: set[str] | None) -> tuple[np.ndarray, np.ndarray]:
@@ -130,36 +139,54 @@ def _sums(cand: np.ndarray, docs: np.ndarray, weights: np.ndarray | None,
 
 def _sparse(seg: Segment, q: Query, words: list[_Word], phrases: list[np.ndarray],
             speaking: set[str] | None) -> tuple[np.ndarray, np.ndarray]:
-    lists = [w.docs for w in words] + phrases
-    smallest = min(lists, key=len)
-    cand = np.unique(smallest).astype(np.int64)
-    cand = cand[seg.alive[cand]]
+    lists: list[tuple[np.ndarray, _Word | None]] = [(w.docs, w) for w in words]
+    lists += [(p, None) for p in phrases]
+    driver, word = min(lists, key=lambda item: len(item[0]))
+    if word is not None and word.single:  # one term's postings: ascending, no repeats
+        cand = driver.astype(np.int64)
+        # Its weights line up with the candidates; typed in full, the word counts double.
+        score = word.weights.astype(np.float64) * (2 if word.exact is not None else 1)
+    elif word is None:  # a phrase's documents: ascending, a document once per occurrence
+        first = np.flatnonzero(np.concatenate(([True], driver[1:] != driver[:-1])))
+        cand = driver[first].astype(np.int64)
+        score = PHRASE_WEIGHT * np.diff(first, append=len(driver)).astype(np.float64)
+    else:
+        cand = np.unique(driver).astype(np.int64)
+        score = np.zeros(len(cand))
+        score += _sums(cand, word.docs, word.weights, seg)
+        if word.exact is not None:
+            score += _sums(cand, word.exact[0], word.exact[1], seg, True)
+
+    def keep(ok: np.ndarray) -> None:
+        nonlocal cand, score
+        cand, score = cand[ok], score[ok]
+
+    keep(seg.alive[cand])
     if speaking is not None:
-        ok = np.array([a in speaking for a in seg.actor_ids], dtype=bool)
-        cand = cand[ok[seg.actor[cand]]] if len(ok) else cand[:0]
+        allowed = np.array([a in speaking for a in seg.actor_ids], dtype=bool)
+        keep(allowed[seg.actor[cand]] if len(allowed) else np.zeros(len(cand), dtype=bool))
     for code in q.issues:
-        cand = cand[_in_sorted(cand, seg.issue_docs(code))]
+        keep(_in_sorted(cand, seg.issue_docs(code)))
     if q.after:
-        cand = cand[seg.date[cand] >= q.after.toordinal()]
+        keep(seg.date[cand] >= q.after.toordinal())
     if q.before:
         d = seg.date[cand]
-        cand = cand[(d < q.before.toordinal()) & (d > 0)]
-    for docs in lists:
-        if docs is smallest or not len(cand):
-            continue
-        sorted_docs = any(docs is w.docs and w.single for w in words) or any(
-            docs is p for p in phrases)
-        cand = cand[_in_sorted(cand, docs) if sorted_docs else seg.member(cand, docs)]
-    for word in q.excluded:
-        t = seg.term(word)
+        keep((d < q.before.toordinal()) & (d > 0))
+    for docs, w in lists:
+        if docs is not driver and len(cand):
+            keep(_in_sorted(cand, docs) if w is None or w.single else seg.member(cand, docs))
+    for excluded in q.excluded:
+        t = seg.term(excluded)
         if t is not None and len(cand):
-            cand = cand[~_in_sorted(cand, seg.postings(t, t + 1)[0])]
-    score = np.zeros(len(cand))
+            keep(~_in_sorted(cand, seg.postings(t, t + 1)[0]))
     if len(cand):
-        for w in words:
+        for docs, w in lists:
+            if docs is driver:
+                continue
+            if w is None:
+                score += PHRASE_WEIGHT * _sums(cand, docs, None, seg)
+                continue
             score += _sums(cand, w.docs, w.weights, seg, w.single)
             if w.exact is not None:
                 score += _sums(cand, w.exact[0], w.exact[1], seg, True)
-        for docs in phrases:
-            score += PHRASE_WEIGHT * _sums(cand, docs, None, seg)
     return cand, score
