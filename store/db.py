@@ -218,7 +218,10 @@ class Store:
         return None if doc is None else _from_doc(model, id, doc)
 
     def list(self, model: type[M]) -> list[M]:
-        return [_from_doc(model, doc.doc_id, doc) for doc in self._table(model).all()]
+        # From the parsed file directly: TinyDB's all() copies every document
+        # first (a quarter of the time to read 100,000 statements).
+        docs = self._tables().get(MODELS[model], {})
+        return [_from_doc(model, doc_id, doc) for doc_id, doc in docs.items()]
 
     def count(self, model: type[M]) -> int:
         return len(self._tables().get(MODELS[model], {}))
