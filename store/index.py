@@ -162,7 +162,7 @@ class Segment:
         # Start from the rarest word, then check the others at their offsets.
         lists = [self.pos[self.poff[t]:self.poff[t + 1]] for t in ids]  # type: ignore[index]
         pivot = min(range(len(lists)), key=lambda k: len(lists[k]))
-        starts = lists[pivot].astype(np.int64) - pivot
+        starts = lists[pivot] - pivot  # the positions' own type: no copy to int64
         for k, positions in enumerate(lists):
             if k != pivot and len(starts):
                 starts = self._common(starts + k, positions) - k
@@ -177,7 +177,7 @@ class Segment:
             return want[ok]
         # Many ("of the"): mark `want` in a bitmap kept for this, read it at
         # `positions`, unmark: three linear passes instead of log2(n) probes each.
-        want = want[want < self.end]
+        want = want[(want >= 0) & (want < self.end)]
         with self._lock:
             if self._marks is None:
                 self._marks = np.zeros(self.end, dtype=bool)
@@ -185,7 +185,7 @@ class Segment:
             marks[want] = True
             found = positions[marks[positions]]
             marks[want] = False
-        return found.astype(np.int64)
+        return found
 
     def member(self, values: np.ndarray, among: np.ndarray) -> np.ndarray:
         """Which of `values` are in `among` (documents; any order, repeats allowed).
