@@ -22,6 +22,7 @@ statement is re-indexed a bounded number of times).
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -223,6 +224,7 @@ class QuoteSearch:
 
     def __init__(self, views: Iterable[QuoteView] = ()) -> None:
         views = list(views)
+        self._lock = threading.RLock()
         self._speaker: dict[str, str] = {}
         self._note_speakers(views)
         self._main = _Part(views, 0)
@@ -250,7 +252,11 @@ class QuoteSearch:
     # -- keeping in step with the store ----------------------------------------
     def add(self, view: QuoteView) -> None:
         """Index one more statement (a statement with the same id is replaced)."""
-        self.remove(view.statement.id)
+        with self._lock:
+            self._add(view)
+
+    def _add(self, view: QuoteView) -> None:
+        self._remove(view.statement.id)
         self._note_speakers([view])
         self._fresh.append(view)
         self._where[view.statement.id] = (None, self._next)
@@ -261,6 +267,10 @@ class QuoteSearch:
 
     def remove(self, statement_id: str) -> bool:
         """Forget a statement; False if it was not indexed."""
+        with self._lock:
+            return self._remove(statement_id)
+
+    def _remove(self, statement_id: str) -> bool:
         found = self._where.pop(statement_id, None)
         if found is None:
             return False
@@ -292,6 +302,10 @@ class QuoteSearch:
         return [self._main] + ([self._delta] if self._fresh and self._delta else [])
 
     def sync(self, views: Sequence[QuoteView]) -> tuple[int, int]:
+        with self._lock:
+            return self._sync(views)
+
+    def _sync(self, views: Sequence[QuoteView]) -> tuple[int, int]:
         """Bring the index in step with a new reading of the store; (added, removed).
 
         Only what changed is indexed or dropped; `views` also becomes the
@@ -305,7 +319,7 @@ class QuoteSearch:
                    and (f := new.get(v.statement.id)) is not None and f is not v
                    and _differs(v, f)]
         for sid in gone + changed:
-            self.remove(sid)
+            self._remove(sid)
         # The same statements: keep their entries, point them at the latest objects.
         self._main.views = [new.get(v.statement.id, v) for v in self._main.views]
         self._fresh = [new.get(v.statement.id, v) for v in self._fresh]
@@ -313,13 +327,17 @@ class QuoteSearch:
         added = 0
         for v in views:
             if v.statement.id not in self._where:
-                self.add(v)
+                self._add(v)
                 added += 1
-        self.set_order(views)
+        self._set_order(views)
         return added, len(gone) + len(changed)
 
     def set_order(self, views: Sequence[QuoteView]) -> None:
-        """Number the statements by their place in `views` (what `positions` returns)."""
+        """Number the statements by their place in `views` (what `in_order` returns)."""
+        with self._lock:
+            self._set_order(views)
+
+    def _set_order(self, views: Sequence[QuoteView]) -> None:
         place = {v.statement.id: i for i, v in enumerate(views)}
         self._note_speakers(views)
         missing = len(views)
@@ -333,14 +351,15 @@ class QuoteSearch:
     def search(self, query: str | Query, limit: int | None = None) -> SearchResult:
         """Match a query; `limit` ranks only that many hits (`hits` then has them)."""
         q = parse_query(query) if isinstance(query, str) else query
-        parts = self._parts()
-        matches = [self._run(p, q, None) for p in parts]
-        result = SearchResult(q, matches)
-        if not result.total and q.words:
-            alternatives = {w: self._near(w, parts) for w in q.words}
-            if any(len(alts) > 1 for alts in alternatives.values()):
-                result = SearchResult(q, [self._run(p, q, alternatives) for p in parts],
-                                      True, alternatives)
+        with self._lock:  # the explorer searches in a thread; an ingest syncs in another
+            parts = self._parts()
+            matches = [self._run(p, q, None) for p in parts]
+            result = SearchResult(q, matches)
+            if not result.total and q.words:
+                alternatives = {w: self._near(w, parts) for w in q.words}
+                if any(len(alts) > 1 for alts in alternatives.values()):
+                    result = SearchResult(q, [self._run(p, q, alternatives) for p in parts],
+                                          True, alternatives)
         if limit is not None:
             result.hits = result.top(limit)
         return result
