@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 
 import numpy as np
 
@@ -107,6 +108,11 @@ def _differs(old: QuoteView, new: QuoteView) -> bool:
     a, b = old.statement, new.statement
     return (a.text != b.text or a.actor_id != b.actor_id or a.issues != b.issues
             or old.date != new.date)
+
+
+def _places(part: _Part) -> dict[str, tuple[_Part | None, int]]:
+    ids = [v.statement.id for v in part.views]
+    return dict(zip(ids, zip(repeat(part), range(len(ids))), strict=True))
 
 
 class _Part:
@@ -231,17 +237,13 @@ class QuoteSearch:
         self._fresh: list[QuoteView] = []
         self._delta: _Part | None = None
         self._next = len(views)
-        self._where: dict[str, tuple[_Part | None, int]] = {
-            v.statement.id: (self._main, i) for i, v in enumerate(views)}
+        self._where: dict[str, tuple[_Part | None, int]] = _places(self._main)
 
-    def _note_speakers(self, views: Iterable[QuoteView]) -> None:
-        """What `speaker:` looks in, per actor (all quotes of an actor share one Actor)."""
-        seen: dict[str, object] = {}
-        for v in views:
-            aid = v.statement.actor_id
-            if seen.get(aid, seen) is not v.actor:
-                seen[aid] = v.actor
-                self._speaker[aid] = _speaker_text(v)
+    def _note_speakers(self, views: Sequence[QuoteView]) -> None:
+        """What `speaker:` looks in, per actor: one view per actor is enough."""
+        by_actor = dict(zip((v.statement.actor_id for v in views), views, strict=True))
+        for aid, v in by_actor.items():
+            self._speaker[aid] = _speaker_text(v)
 
     def __len__(self) -> int:
         return len(self._where)
@@ -290,7 +292,7 @@ class QuoteSearch:
         self._main = _Part(views, 0)
         self._main.order = order
         self._fresh, self._delta = [], None
-        self._where = {v.statement.id: (self._main, i) for i, v in enumerate(views)}
+        self._where = _places(self._main)
 
     def _delta_order(self) -> np.ndarray:
         return np.array([self._where[v.statement.id][1] for v in self._fresh], dtype=np.int64)
