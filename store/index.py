@@ -99,19 +99,31 @@ class Segment:
             np.not_equal(docs[1:], docs[:-1], out=first[1:])
             first[1:] |= sorted_terms[1:] != sorted_terms[:-1]
             at = np.flatnonzero(first)
-            tf = np.diff(at, append=len(docs))
+            del first
             self.post_doc, post_term = docs[at], sorted_terms[at]
+            # Counts, in as few and as small arrays as can be: at 1,000,000 quotes
+            # these are 25 million entries, and fresh memory is slow to touch.
+            at = at.astype(np.int32) if len(docs) < 2**31 else at
+            tf = np.diff(at, append=np.array(len(docs), dtype=at.dtype))
+            del at
         else:
-            tf = np.zeros(0, dtype=np.int64)
+            tf = np.zeros(0, dtype=np.int32)
             self.post_doc, post_term = docs, sorted_terms
-        self.post_tf = np.minimum(tf, 65535).astype(np.uint16)
+        np.minimum(tf, 65535, out=tf)
+        self.post_tf = tf.astype(np.uint16)
         self.off = np.searchsorted(post_term, np.arange(nv + 1)).astype(np.int64)
         df = np.diff(self.off)
         idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
         avg = max(float(lengths.mean()) if n else 1.0, 1.0)
         scale = (lengths / avg * _B + (1 - _B)).astype(np.float32) * _K1
         tf32 = tf.astype(np.float32)
-        self.post_w = idf[post_term] * tf32 * (_K1 + 1) / (tf32 + scale[self.post_doc])
+        del tf
+        w = scale[self.post_doc]
+        w += tf32
+        np.divide(tf32, w, out=w)
+        w *= idf[post_term]
+        w *= _K1 + 1
+        self.post_w = w
 
     def _filters(self, meta: DocMeta) -> None:
         n = self.n
