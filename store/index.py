@@ -82,9 +82,11 @@ class Segment:
         sorted_terms = terms[by_term]
         docs = np.repeat(np.arange(n, dtype=np.int32), lengths)[by_term]
         # A token's position is its index in reading order plus one gap per document before.
-        self.pos = by_term + docs
         if starts[-1] < 2**31:  # int32 while it fits: half the memory of the largest array
-            self.pos = self.pos.astype(np.int32)
+            self.pos = by_term.astype(np.int32)
+            self.pos += docs
+        else:
+            self.pos = by_term + docs
         del by_term
         self.poff = np.searchsorted(sorted_terms, np.arange(nv + 1)).astype(np.int64)
         self._postings(sorted_terms, docs, lengths)
