@@ -3,18 +3,21 @@
 `QuoteSearch` keeps an inverted index over the statements (`store.index`):
 a query is answered from postings and positions as whole-array operations,
 so it costs a few milliseconds at 100,000 quotes instead of a scan of every
-quote. Results are ranked (BM25; a word typed in full counts double; then
-the most recent first). Filters (speaker, issue, dates) are masks over the
-same arrays. When nothing matches exactly, words are matched again allowing
-one or two typos (rapidfuzz over the vocabulary), and the result says so.
+quote (`store.evaluate` picks whole-array passes or, when one list is short,
+works from its documents alone). Results are ranked (BM25; a word typed in
+full counts double; then the most recent first). Filters (speaker, issue,
+dates) are applied through the same arrays. When nothing matches exactly,
+words are matched again allowing one or two typos (rapidfuzz over the
+vocabulary), and the result says so.
 
 Match spans (what to highlight) are found only for the quotes asked for,
 from their text, by the same rules the index used: a screen shows 30 rows,
 not 100,000.
 
 Writes keep the index in step without a rebuild: `add` puts a statement in a
-small second segment (rebuilt, in well under a millisecond, when next
-searched), `remove` marks it dead. When the small segment outgrows an
+small second segment (rebuilt when next searched: milliseconds, as it stays
+small), `remove` marks it dead; `sync` does both for a new reading of the
+store, touching only what changed. When the small segment outgrows an
 eighth of the large one, both are merged into one (amortised: each
 statement is re-indexed a bounded number of times).
 """

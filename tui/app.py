@@ -1,7 +1,8 @@
 """The explorer: the Textual app `peace-tui` opens.
 
-The App is thin on purpose: it reads the database once into a `Corpus`,
-picks a theme the terminal can show, and switches screens. Behaviour lives
+The App is thin on purpose: it reads the database once into a `Corpus`
+(a large one in a worker, after the first paint: `tui/loading.py`), picks a
+theme the terminal can show, and switches screens. Behaviour lives
 in the screens (`tui/screens/`) and widgets (`tui/widgets/`).
 
 | Key | Action |
