@@ -44,7 +44,7 @@ class DocMeta:
     """What the filters need to know about each document, one list entry per document."""
 
     actor_ids: list[str]
-    issues: list[Sequence[str]]  # casefolded codes
+    issues: list[Sequence[str]]  # codes, any case (folded once per distinct code)
     dates: list[int]  # ordinals; 0 when unknown
 
 
@@ -140,7 +140,13 @@ class Segment:
         docs = np.repeat(np.arange(n, dtype=np.int32), [len(c) for c in meta.issues])
         by_code = np.argsort(tagged, kind="stable")
         cuts = np.searchsorted(tagged[by_code], np.arange(len(codes) + 1))
-        self.issues = {c: docs[by_code[cuts[k]:cuts[k + 1]]] for c, k in codes.items()}
+        # Keyed by the casefolded code (the query side folds too); two spellings
+        # of one code, should there be any, are joined.
+        issues: dict[str, list[np.ndarray]] = {}
+        for c, k in codes.items():
+            issues.setdefault(c.casefold(), []).append(docs[by_code[cuts[k]:cuts[k + 1]]])
+        self.issues = {c: d[0] if len(d) == 1 else np.unique(np.concatenate(d))
+                       for c, d in issues.items()}
         self.alive = np.ones(n, dtype=bool)
         self._marks: np.ndarray | None = None  # see _common
         self._doc_marks: np.ndarray | None = None  # see member

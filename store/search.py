@@ -62,8 +62,7 @@ def _meta(views: list[QuoteView]) -> DocMeta:
     statements = [v.statement for v in views]
     dates = [st.said_on or (v.source.published if v.source else None)
              for st, v in zip(statements, views, strict=True)]
-    return DocMeta([st.actor_id for st in statements],
-                   [[c.casefold() for c in st.issues] if st.issues else () for st in statements],
+    return DocMeta([st.actor_id for st in statements], [st.issues for st in statements],
                    [d.toordinal() if d else 0 for d in dates])
 
 

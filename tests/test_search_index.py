@@ -87,3 +87,14 @@ def test_filters_alone_match_every_quote_they_allow(archive):
         assert {h.view.statement.id for h in index.search(text).hits} == _scan(
             views, parse_query(text)), text
     assert all(h.view.date >= dt.date(2024, 1, 1) for h in index.search("after:2024-01-01").hits)
+
+
+def test_issue_codes_are_matched_whatever_their_case():
+    from store.index import DocMeta, Segment
+    from store.tokens import tokenize_many
+
+    seg = Segment(tokenize_many(["a", "b", "c"]),
+                  DocMeta(["x", "y", "x"], [["Ce"], ["CE", "TjSan"], []], [0, 0, 0]))
+    assert seg.issue_docs("ce").tolist() == [0, 1]
+    assert seg.issue_docs("tjsan").tolist() == [1]
+    assert seg.issue_docs("x-none").tolist() == []
