@@ -13,9 +13,9 @@ Layout (compressed sparse rows, terms in sorted order):
 - `post_doc[off[t]:off[t+1]]` are the documents holding term t (ascending),
   `post_tf` how often, `post_w` its BM25 weight there.
 - `pos[poff[t]:poff[t+1]]` are the positions of term t, counted over all
-  documents laid end to end with a gap of one between two documents, so
-  that "a b" is found as positions p of a with p + 1 among those of b, and
-  no phrase runs across two quotes.
+  documents laid end to end with a gap of one between two documents;
+  `term_at[p]` is the term at position p. "a b" is found as the positions
+  p of a (the rarer) with b at p + 1, and no phrase runs across two quotes.
 - `date` (ordinal, 0 = unknown), `actor` (index into `speakers`), per issue
   code the documents tagged with it, and `alive` (deleted documents stay in
   the arrays, marked dead, until the segment is merged away).
@@ -37,6 +37,7 @@ __all__ = ["DocMeta", "Segment"]
 
 _K1, _B = 1.2, 0.75  # BM25's usual constants
 _TOP = "\U0010ffff"
+_GAP16 = 65535  # term_at's mark for "no word here" while term numbers fit in 16 bits
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,12 @@ class Segment:
             self.pos = by_term + docs
         del by_term
         self.poff = np.searchsorted(sorted_terms, np.arange(nv + 1)).astype(np.int64)
+        # The term at each position (GAP between documents): a phrase is checked by
+        # reading the positions after its rarest word's, one gather per word.
+        small = nv < _GAP16
+        self.gap = _GAP16 if small else -1
+        self.term_at = np.full(self.end, self.gap, dtype=np.uint16 if small else np.int32)
+        self.term_at[self.pos] = sorted_terms
         self._postings(sorted_terms, docs, lengths)
         self._filters(meta)
 
@@ -148,7 +155,6 @@ class Segment:
         self.issues = {c: d[0] if len(d) == 1 else np.unique(np.concatenate(d))
                        for c, d in issues.items()}
         self.alive = np.ones(n, dtype=bool)
-        self._marks: np.ndarray | None = None  # see _common
         self._doc_marks: np.ndarray | None = None  # see member
         self._lock = threading.Lock()  # a stale search may still run in another thread
 
@@ -179,33 +185,18 @@ class Segment:
         ids = [self.term(w) for w in words]
         if any(t is None for t in ids):
             return np.zeros(0, dtype=np.int64)
-        # Start from the rarest word, then check the others at their offsets.
+        # Start from the rarest word, then read the term at each other offset.
         lists = [self.pos[self.poff[t]:self.poff[t + 1]] for t in ids]  # type: ignore[index]
         pivot = min(range(len(lists)), key=lambda k: len(lists[k]))
         starts = lists[pivot] - pivot  # the positions' own type: no copy to int64
-        for k, positions in enumerate(lists):
-            if k != pivot and len(starts):
-                starts = self._common(starts + k, positions) - k
+        for k, t in enumerate(ids):
+            if k == pivot or not len(starts):
+                continue
+            at = starts + k
+            ok = (at >= 0) & (at < self.end)
+            ok[ok] = self.term_at[at[ok]] == t
+            starts = starts[ok]
         return starts
-
-    def _common(self, want: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        """The values of `want` that are also in `positions` (both ascending)."""
-        if len(positions) > 8 * len(want):  # few to look up: binary search
-            at = np.searchsorted(positions, want)
-            ok = at < len(positions)
-            ok[ok] = positions[at[ok]] == want[ok]
-            return want[ok]
-        # Many ("of the"): mark `want` in a bitmap kept for this, read it at
-        # `positions`, unmark: three linear passes instead of log2(n) probes each.
-        want = want[(want >= 0) & (want < self.end)]
-        with self._lock:
-            if self._marks is None:
-                self._marks = np.zeros(self.end, dtype=bool)
-            marks = self._marks
-            marks[want] = True
-            found = positions[marks[positions]]
-            marks[want] = False
-        return found
 
     def member(self, values: np.ndarray, among: np.ndarray) -> np.ndarray:
         """Which of `values` are in `among` (documents; any order, repeats allowed).
