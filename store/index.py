@@ -14,7 +14,7 @@ Layout (compressed sparse rows, terms in sorted order):
   `post_tf` how often, `post_w` its BM25 weight there.
 - `pos[poff[t]:poff[t+1]]` are the positions of term t, counted over all
   documents laid end to end with a gap of one between two documents;
-  `term_at[p]` is the term at position p. "a b" is found as the positions
+  the term at position p is kept too, made on the first phrase. "a b" is found as the positions
   p of a (the rarer) with b at p + 1, and no phrase runs across two quotes.
 - `date` (ordinal, 0 = unknown), `actor` (index into `speakers`), per issue
   code the documents tagged with it, and `alive` (deleted documents stay in
@@ -90,12 +90,6 @@ class Segment:
             self.pos = by_term + docs
         del by_term
         self.poff = np.searchsorted(sorted_terms, np.arange(nv + 1)).astype(np.int64)
-        # The term at each position (GAP between documents): a phrase is checked by
-        # reading the positions after its rarest word's, one gather per word.
-        small = nv < _GAP16
-        self.gap = _GAP16 if small else -1
-        self.term_at = np.full(self.end, self.gap, dtype=np.uint16 if small else np.int32)
-        self.term_at[self.pos] = sorted_terms
         self._postings(sorted_terms, docs, lengths)
         self._filters(meta)
 
@@ -156,6 +150,7 @@ class Segment:
                        for c, d in issues.items()}
         self.alive = np.ones(n, dtype=bool)
         self._doc_marks: np.ndarray | None = None  # see member
+        self._terms_at: np.ndarray | None = None  # see _term_at
         self._lock = threading.Lock()  # a stale search may still run in another thread
 
     # -- terms -------------------------------------------------------------
@@ -186,6 +181,7 @@ class Segment:
         if any(t is None for t in ids):
             return np.zeros(0, dtype=np.int64)
         # Start from the rarest word, then read the term at each other offset.
+        term_at = self._term_at()
         lists = [self.pos[self.poff[t]:self.poff[t + 1]] for t in ids]  # type: ignore[index]
         pivot = min(range(len(lists)), key=lambda k: len(lists[k]))
         starts = lists[pivot] - pivot  # the positions' own type: no copy to int64
@@ -194,9 +190,23 @@ class Segment:
                 continue
             at = starts + k
             ok = (at >= 0) & (at < self.end)
-            ok[ok] = self.term_at[at[ok]] == t
+            ok[ok] = term_at[at[ok]] == t
             starts = starts[ok]
         return starts
+
+    def _term_at(self) -> np.ndarray:
+        """The term at each position, a gap mark between documents: made on the
+        first phrase (2 bytes a word; most sessions never type a phrase)."""
+        with self._lock:
+            if self._terms_at is None:
+                nv = len(self.vocab)
+                small = nv < _GAP16
+                term_at = np.full(self.end, _GAP16 if small else -1,
+                                  dtype=np.uint16 if small else np.int32)
+                term_of = np.repeat(np.arange(nv, dtype=term_at.dtype), np.diff(self.poff))
+                term_at[self.pos] = term_of
+                self._terms_at = term_at
+            return self._terms_at
 
     def member(self, values: np.ndarray, among: np.ndarray) -> np.ndarray:
         """Which of `values` are in `among` (documents; any order, repeats allowed).
