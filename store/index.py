@@ -13,10 +13,11 @@ Layout (compressed sparse rows, terms in sorted order):
 - `post_doc[off[t]:off[t+1]]` are the documents holding term t (ascending),
   `post_tf` how often, `post_w` its BM25 weight there.
 - `pos[poff[t]:poff[t+1]]` are the positions of term t, counted over all
-  documents laid end to end with a gap of one between two documents;
-  the term at position p is kept too, made on the first phrase. "a b" is found as the positions
-  p of a (the rarer) with b at p + 1, and no phrase runs across two quotes.
-- `date` (ordinal, 0 = unknown), `actor` (index into `speakers`), per issue
+  documents laid end to end with a gap of one between two documents; the
+  term at each position is kept too (made on the first phrase). "a b" is
+  found as the positions p of a (the rarer) with b at p + 1, and no phrase
+  runs across two quotes.
+- `date` (ordinal, 0 = unknown), `actor` (index into `actor_ids`), per issue
   code the documents tagged with it, and `alive` (deleted documents stay in
   the arrays, marked dead, until the segment is merged away).
 """
