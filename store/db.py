@@ -110,13 +110,23 @@ def _from_doc_checked(model: type[M], doc_id: str, doc: dict) -> M:
         raise InvalidData(format_validation_error(e, f"{_KIND[model]} {doc_id}")) from None
 
 
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
 def _from_doc(model: type[M], doc_id: str, doc: dict) -> M:
     try:
-        return model.model_validate({**doc, "id": doc_id})
+        obj = model.model_validate({**doc, "id": doc_id})
     except ValidationError as e:
         raise DatabaseCorrupt(
             format_validation_error(e, f"stored {_KIND[model]} {doc_id!r} is invalid")
         ) from None
+    # Each model object carries the set of fields it was given: 730 bytes, 80 MB
+    # over 100,000 quotes, all alike. The models are frozen, so nothing adds to
+    # the set, and a copy (model_copy) gets its own: objects can share one.
+    given = obj.__pydantic_fields_set__
+    shared = _FIELDS_SETS.setdefault(frozenset(given), given)
+    object.__setattr__(obj, "__pydantic_fields_set__", shared)
+    return obj
 
 
 class Store:
@@ -197,6 +207,16 @@ class Store:
         for name in tables:
             self._db.table(name).clear_cache()
 
+    def release_memory(self) -> None:
+        """Forget the parsed file until it is next needed (a write parses it again).
+
+        The explorer keeps every object it shows; at 100,000 quotes the parsed
+        file beside them is another 150 MB.
+        """
+        forget = getattr(self._db.storage, "forget_cache", None)
+        if forget is not None:
+            forget()
+
     def changed_on_disk(self) -> bool:
         """True when another process has written the file since this one read it."""
         return self._db.storage.changed_on_disk()  # type: ignore[attr-defined]
@@ -220,7 +240,10 @@ class Store:
         return None if doc is None else _from_doc(model, id, doc)
 
     def list(self, model: type[M]) -> list[M]:
-        return [_from_doc(model, doc.doc_id, doc) for doc in self._table(model).all()]
+        # From the parsed file directly: TinyDB's all() copies every document
+        # first (a quarter of the time to read 100,000 statements).
+        docs = self._tables().get(MODELS[model], {})
+        return [_from_doc(model, doc_id, doc) for doc_id, doc in docs.items()]
 
     def count(self, model: type[M]) -> int:
         return len(self._tables().get(MODELS[model], {}))

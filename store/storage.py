@@ -205,6 +205,11 @@ class AtomicJSONStorage(Storage):
             finally:
                 os.close(dir_fd)
 
+    def forget_cache(self) -> None:
+        """Drop the parsed file (the next read parses it again): a reader that keeps
+        its own copy of the data need not hold two."""
+        self._cache = None
+
     def _invalidate(self) -> None:
         # TinyDB mutates the dict read() returned before calling write();
         # after a failed write that dict no longer matches the file.

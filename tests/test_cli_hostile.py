@@ -65,16 +65,13 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def no_explorer(monkeypatch):
-    """Build the explorer as `peace-tui` would, but fail instead of running it.
-
-    Building it reads the whole database, so a refusal there is the real one.
-    """
+    """Read the database as the explorer does after its first paint (`tui.loading.load`,
+    in its worker), but fail instead of showing it: a refusal there is the real one."""
     import tui.app
+    from tui.loading import load
 
-    real_app = tui.app.ExplorerApp
-
-    def refuse(store):
-        real_app(store)
+    def refuse(path):
+        load(path, lambda message: None)
         raise AssertionError("the explorer opened a database it should have refused")
 
     monkeypatch.setattr(tui.app, "run_app", refuse)

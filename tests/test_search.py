@@ -5,7 +5,8 @@ from hypothesis import strategies as st
 
 from store.query import parse_query
 from store.search import QuoteSearch
-from store.views import quote_views
+from store.tokens import token_spans, tokenize_many
+from store.views import QuoteView, quote_views
 
 
 def _search(sample, q):
@@ -61,3 +62,120 @@ def test_half_typed_queries_are_not_errors():
 @given(st.text())
 def test_parser_never_raises(text):
     parse_query(text)
+
+
+# -- the index --------------------------------------------------------------------
+
+def _index(sample):
+    return QuoteSearch(quote_views(sample))
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("ab'’ _-é\u0301ßﬁ—“”.1 A\nÉ"), max_size=30),
+                max_size=6))
+def test_bulk_tokenizer_sees_the_words_the_highlighter_sees(texts):
+    tok = tokenize_many(texts)
+    words = [tok.terms[i] for i in tok.ids.tolist()]
+    expected = [[t for t, _, _ in token_spans(text)] for text in texts]
+    assert tok.lengths.tolist() == [len(e) for e in expected]
+    assert words == [w for e in expected for w in e]
+
+
+def test_ranked_best_first_and_top_k(sample):
+    index = _index(sample)
+    full = index.search("the")
+    assert full.total == len(full.hits) > 3
+    scores = [h.score for h in full.hits]
+    assert scores == sorted(scores, reverse=True)
+    top = index.search("the", limit=2)
+    assert [h.view for h in top.hits] == [h.view for h in full.hits[:2]]
+    assert [h.view for h in full.top(3)] == [h.view for h in full.hits[:3]]
+
+
+def test_a_word_typed_in_full_ranks_above_a_longer_word_it_starts():
+    views = _views(["sanctions were imposed on them", "the sanction stays"])
+    hits = QuoteSearch(views).search("sanction").hits
+    assert hits[0].view.statement.text == "the sanction stays"
+
+
+def test_counts_from_the_index_are_the_spans_found_in_the_text(sample):
+    index = _index(sample)
+    views = quote_views(sample)
+    for query in ["sanc sanctions", '"all hostilities" kremlin', "the", "sanctons", "-nato"]:
+        result = index.search(query)
+        places, counts = result.in_order()
+        assert places == sorted(places)
+        assert counts == [len(result.spans(views[p])) for p in places], query
+
+
+def test_add_and_remove_keep_the_index_in_step(sample):
+    views = quote_views(sample)
+    index = QuoteSearch(views[:-1])
+    last = views[-1]
+    word = last.statement.text.split()[-1].strip(".,\"'")
+    before = {h.view.statement.id for h in index.search(word).hits}
+    index.add(last)
+    assert last.statement.id in index and len(index) == len(views)
+    assert {h.view.statement.id for h in index.search(word).hits} == before | {last.statement.id}
+    assert index.remove(last.statement.id) and not index.remove(last.statement.id)
+    assert {h.view.statement.id for h in index.search(word).hits} == before
+    first = views[0]
+    index.remove(first.statement.id)
+    assert first.statement.id not in {h.view.statement.id for h in index.search("").hits}
+    index.add(first)  # back, now in the small segment
+    assert first.statement.id in {h.view.statement.id for h in index.search("").hits}
+
+
+def test_many_adds_merge_into_one_segment_with_the_same_answers(monkeypatch):
+    import store.search as search
+
+    monkeypatch.setattr(search, "_MERGE_AT", 3)
+    texts = [f"quote number {i} about peace talks" for i in range(12)]
+    views = _views(texts)
+    index = QuoteSearch(views[:2])
+    for v in views[2:]:
+        index.add(v)
+    assert len(index) == 12
+    assert index.search("peace").total == 12
+    assert [h.view.statement.text for h in index.search('"number 7"').hits] == [texts[7]]
+    places, _ = index.search("about").in_order()
+    assert places == list(range(12))
+
+
+def test_set_order_numbers_the_matches_by_a_new_list(sample):
+    views = quote_views(sample)
+    index = QuoteSearch(views)
+    backwards = views[::-1]
+    index.set_order(backwards)
+    places, _ = index.search("kremlin").in_order()
+    found = {h.view.statement.id for h in index.search("kremlin").hits}
+    assert [backwards[p] for p in places] == [v for v in backwards if v.statement.id in found]
+
+
+def _views(texts):
+    from store.models import Actor, Source, Statement
+
+    actor = Actor(id="a", name="An Actor", kind="person")
+    body = "\n\n".join(texts)
+    source = Source(id="s", title="t", outlet="o", text=body, published=dt.date(2025, 1, 1))
+    out, at = [], 0
+    for i, text in enumerate(texts):
+        stmt = Statement(id=f"st{i}", actor_id="a", text=text, source_id="s",
+                         span=(at, at + len(text)))
+        out.append(QuoteView(stmt, actor, source))
+        at += len(text) + 2
+    return out
+
+
+def test_sync_indexes_only_what_changed(sample):
+    views = quote_views(sample)
+    index = QuoteSearch(views[:-2])
+    assert index.sync(views) == (2, 0)  # two new statements
+    again = quote_views(sample)  # the store read again: new objects, same statements
+    assert index.sync(again) == (0, 0)
+    assert {id(h.view) for h in index.search("").hits} == {id(v) for v in again}
+    edited = [QuoteView(v.statement.model_copy(update={"text": "a wholly new zebra"}),
+                        v.actor, v.source) if i == 0 else v for i, v in enumerate(again)]
+    assert index.sync(edited[:-1]) == (1, 2)  # the edit (out, in), the last one gone
+    assert [h.view.statement.text for h in index.search("zebra").hits] == ["a wholly new zebra"]
+    places, _ = index.search("zebra").in_order()
+    assert places == [0]

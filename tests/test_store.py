@@ -97,3 +97,14 @@ def test_round_trip_keeps_every_field(sample_store: Store, sample):
     for model in (Actor, Source, Statement, Proposal):
         assert sorted(again.of(model), key=lambda o: o.id) == sorted(sample.of(model),
                                                                      key=lambda o: o.id)
+
+
+def test_objects_read_share_their_fields_set_and_copies_get_their_own(sample_store):
+    from store.models import Statement
+
+    first, second = sample_store.list(Statement)[:2]
+    assert first.model_fields_set is second.model_fields_set  # one set, not one per object
+    before = set(first.model_fields_set)
+    copy = first.model_copy(update={"context": "changed"})
+    assert copy.context == "changed" and first.model_fields_set == before
+    assert second.model_fields_set == before

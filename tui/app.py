@@ -1,7 +1,8 @@
 """The explorer: the Textual app `peace-tui` opens.
 
-The App is thin on purpose: it reads the database once into a `Corpus`,
-picks a theme the terminal can show, and switches screens. Behaviour lives
+The App is thin on purpose: it reads the database once into a `Corpus`
+(a large one in a worker, after the first paint: `tui/loading.py`), picks a
+theme the terminal can show, and switches screens. Behaviour lives
 in the screens (`tui/screens/`) and widgets (`tui/widgets/`).
 
 | Key | Action |
@@ -19,8 +20,11 @@ in the screens (`tui/screens/`) and widgets (`tui/widgets/`).
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 from typing import ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -28,6 +32,7 @@ from textual.screen import Screen
 from store import DatabaseMissing, Store, StoreError
 
 from .corpus import Corpus
+from .loading import is_small, load
 from .palette import ExplorerCommands
 from .safe import one_line
 from .screens.diff import DiffScreen
@@ -61,10 +66,17 @@ class ExplorerApp(App[None]):
         Binding("a", "on_main('actors')", "Actors", show=False, id="app.actors"),
     ]
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store | None = None, path: Path | None = None) -> None:
+        """Open on a store, or on a database file read after the first paint.
+
+        A small store is read at once; a large one, or a path, in a worker.
+        """
         super().__init__()
         self.store = store
-        self.corpus = Corpus.from_store(store)
+        self._path = path
+        self.error: str | None = None  # why the database could not be read
+        self._loading = store is None or not is_small(store)
+        self.corpus = Corpus([], [], []) if self._loading else Corpus.from_store(store)
         self.main_screen = MainScreen(self.corpus)
         self._disk_problem: str | None = None
 
@@ -77,6 +89,35 @@ class ExplorerApp(App[None]):
         if self.no_color:
             self.add_class("-no-color")
         self.set_interval(DISK_CHECK_S, self.reload_if_changed)
+        if self._loading:
+            self.call_after_refresh(self._start_loading)
+
+    def _start_loading(self) -> None:
+        self.main_screen.show_loading("Opening the database…")
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        source = self.store if self.store is not None else self._path
+        assert source is not None
+
+        def progress(message: str) -> None:
+            self.call_from_thread(self.main_screen.show_loading, message)
+
+        try:
+            store, corpus = load(source, progress)
+        except StoreError as e:
+            self.call_from_thread(self._failed, str(e))
+            return
+        self.call_from_thread(self._loaded, store, corpus)
+
+    def _loaded(self, store: Store, corpus: Corpus) -> None:
+        self.store, self.corpus, self._loading = store, corpus, False
+        self.main_screen.set_corpus(corpus)
+
+    def _failed(self, message: str) -> None:
+        self.error = message
+        self.exit(return_code=2)
 
     # -- other processes -------------------------------------------------------
     def reload_if_changed(self) -> None:
@@ -86,6 +127,8 @@ class ExplorerApp(App[None]):
         mtime with the version it last read. A file that became unreadable
         is reported once, and the explorer keeps showing what it had.
         """
+        if self._loading or self.store is None:
+            return  # the worker is reading it
         try:
             if not self.store.changed_on_disk():
                 return
@@ -93,6 +136,7 @@ class ExplorerApp(App[None]):
             if path is not None and not path.exists():  # else it would read as empty
                 raise DatabaseMissing(f"{path} was moved or deleted; showing what was read")
             corpus = Corpus.from_store(self.store)
+            corpus.adopt_index(self.corpus)
         except StoreError as e:
             message = one_line(str(e))
             if message != self._disk_problem:
@@ -105,18 +149,24 @@ class ExplorerApp(App[None]):
 
     # -- actions ---------------------------------------------------------------
     def action_diff(self) -> None:
-        if isinstance(self.screen, DiffScreen):
+        if self._loading:
+            self.notify("Still reading the database: a moment.", timeout=3)
+        elif isinstance(self.screen, DiffScreen):
             self.pop_screen()
         elif self.screen is self.main_screen:
             self.push_screen(DiffScreen(self.corpus))
 
     def action_ingest(self) -> None:
-        if self.screen is self.main_screen:
+        if self._loading:
+            self.notify("Still reading the database: a moment.", timeout=3)
+        elif self.screen is self.main_screen:
             self.push_screen(IngestScreen(self.corpus.actors), self._ingested)
 
     def _ingested(self, saved: bool | None) -> None:
         if saved:
-            self.corpus = Corpus.from_store(self.store)
+            corpus = Corpus.from_store(self.store)
+            corpus.adopt_index(self.corpus)
+            self.corpus = corpus
             self.main_screen.set_corpus(self.corpus)
 
     def action_help(self) -> None:
@@ -142,6 +192,21 @@ def _sixteen_colours(detected: str | None) -> bool:
                                                                              "windows"))
 
 
-def run_app(store: Store) -> int:
-    ExplorerApp(store).run()
-    return 0
+#: A database file up to this size is read (and refused, if broken) before the screen opens:
+#: a fraction of a second, and a bad file is one line on the terminal, not a flash of the
+#: explorer. A larger one is read after the first paint.
+READ_FIRST_BYTES = 8 * 2**20
+
+
+def run_app(path: Path) -> int:
+    """The explorer on a database file; a large one is read after the first paint."""
+    try:
+        small = path.is_dir() or path.stat().st_size <= READ_FIRST_BYTES
+    except OSError:
+        small = True  # Store.open says what is wrong with it
+    app = ExplorerApp(Store.open(path)) if small else ExplorerApp(path=path)
+    app.run()
+    if app.error is not None:
+        sys.stderr.write(f"peace-tui: error: {one_line(app.error)}\n")
+        return 2
+    return app.return_code or 0

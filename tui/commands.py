@@ -18,7 +18,7 @@ from store.errors import InvalidData
 
 from . import render
 
-__all__ = ["default_db_path", "open_store", "resolve_db", "run"]
+__all__ = ["default_db_path", "explorer_db", "open_store", "resolve_db", "run"]
 
 #: Commands that may create a missing database (empty) at an explicit path.
 _CREATES = {"ingest", "import"}
@@ -54,6 +54,17 @@ def open_store(explicit: str | None, command: str | None) -> Store:
     return Store.open(path, create=command in _CREATES)
 
 
+def explorer_db(explicit: str | None) -> Path:
+    """The explorer's database file: the default one is made from the sample first."""
+    path, is_default = resolve_db(explicit)
+    if is_default and not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _create_from_sample(path).close()
+    elif not path.exists():
+        open_store(explicit, None)  # raises: no database there
+    return path
+
+
 def _create_from_sample(path: Path) -> Store:
     from store.sample import load_sample
 
@@ -69,11 +80,11 @@ def _print_json(data: object) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        store = open_store(args.db, args.command)
-        if args.command is None:
+        if args.command is None:  # the explorer reads the file after it paints
             from .app import run_app
 
-            return run_app(store)
+            return run_app(explorer_db(args.db))
+        store = open_store(args.db, args.command)
         return _COMMANDS[args.command](store, args)
     except StoreError as e:
         sys.stderr.write(f"peace-tui: error: {render.one_line(str(e))}\n")

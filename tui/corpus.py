@@ -8,6 +8,7 @@ is tested without a terminal and stays cheap to reason about.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,7 +17,7 @@ from store.diff import DiffRow, diff_proposals
 from store.issue_codes import lookup
 from store.models import Actor, Proposal
 from store.query import fold
-from store.search import QuoteSearch, SearchResult
+from store.search import QuoteSearch, SearchResult, Spans
 from store.views import QuoteView, quote_views, statement_counts
 
 __all__ = ["ActorSort", "Corpus", "Filtered", "IssueQuotes", "issue_label"]
@@ -27,17 +28,44 @@ class ActorSort(StrEnum):
     name = "name"
 
 
+class LazySpans(Sequence[Spans]):
+    """Each row's match spans, found when the row is drawn: a screen shows 30 of 100,000."""
+
+    def __init__(self, views: list[QuoteView], result: SearchResult | None) -> None:
+        self._views, self._result = views, result
+        self._found: dict[int, Spans] = {}
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if self._result is None:
+            return ()
+        if i < 0:
+            i += len(self._views)
+        found = self._found.get(i)
+        if found is None:
+            found = self._found[i] = self._result.spans(self._views[i])
+        return found
+
+
 @dataclass(frozen=True, slots=True)
 class Filtered:
-    """The quote list's rows after the actor filter and the search, with match spans."""
+    """The quote list's rows after the actor filter and the search, with match spans.
+
+    `counts[i]` is `len(spans[i])`, known from the index without finding the spans.
+    """
 
     views: list[QuoteView]
-    spans: list[tuple[tuple[int, int], ...]]
+    spans: Sequence[Spans]
     result: SearchResult | None = None
+    counts: Sequence[int] = ()
 
     @property
     def match_count(self) -> int:
-        return sum(len(s) for s in self.spans)
+        return sum(self.counts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +119,17 @@ class Corpus:
             self._search = QuoteSearch(self.views)
         return self._search
 
+    def adopt_index(self, previous: Corpus) -> None:
+        """Take over an older corpus's index, brought in step (see QuoteSearch.sync):
+        after an ingest, the new quotes are indexed, not all of them again."""
+        if previous._search is not None:
+            previous._search.sync(self.views)
+            self._search, previous._search = previous._search, None
+
+    @property
+    def index_ready(self) -> bool:
+        return self._search is not None
+
     def search(self, query: str) -> SearchResult:
         return self.index.search(query)
 
@@ -102,11 +141,16 @@ class Corpus:
         """
         if result is None or result.query.is_empty:
             views = [v for v in self.views if actor_id is None or v.statement.actor_id == actor_id]
-            return Filtered(views, [()] * len(views), None)
-        spans = {h.view.statement.id: h.spans for h in result.hits}
-        views = [v for v in self.views if v.statement.id in spans
-                 and (actor_id is None or v.statement.actor_id == actor_id)]
-        return Filtered(views, [spans[v.statement.id] for v in views], result)
+            return Filtered(views, LazySpans(views, None), None, [0] * len(views))
+        places, counts = result.in_order()
+        every = self.views
+        if actor_id is None:
+            views = [every[i] for i in places]
+        else:
+            kept = [(every[i], c) for i, c in zip(places, counts, strict=True)
+                    if every[i].statement.actor_id == actor_id]
+            views, counts = [v for v, _ in kept], [c for _, c in kept]
+        return Filtered(views, LazySpans(views, result), result, counts)
 
     # -- proposals -----------------------------------------------------------
     def proposal(self, proposal_id: str) -> Proposal | None:

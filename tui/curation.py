@@ -38,7 +38,9 @@ def reload(app: Any) -> Corpus:
     When the quotes were filtered to an actor that is gone (merged into
     another), the filter is dropped rather than show an empty list.
     """
-    app.corpus = Corpus.from_store(app.store)
+    corpus = Corpus.from_store(app.store)
+    corpus.adopt_index(app.corpus)  # the index brought in step, not built again
+    app.corpus = corpus
     main = app.main_screen
     if main.actor_id is not None and main.actor_id not in app.corpus.actor_by_id:
         main.actor_id = None

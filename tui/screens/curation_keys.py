@@ -53,6 +53,16 @@ class CurationScreen(Screen[None]):
                 tooltip="Every change made by hand, who made it and when"),
     ]
 
+    _CURATION_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"edit_quote", "delete_quote", "undo", "edit_actor", "merge_actor", "proposals",
+         "history"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No edits while a large database is still being read (there is no store yet)."""
+        if action in self._CURATION_ACTIONS and getattr(self.app, "_loading", False):
+            return False
+        return super().check_action(action, parameters)
+
     # -- quotes ------------------------------------------------------------------
     def _current_quote(self):
         view = self.quote_list.current  # type: ignore[attr-defined]

@@ -96,6 +96,13 @@ class MainScreen(CurationScreen):
             self.result = corpus.search(self.query_text)
         self._refilter()
 
+    def show_loading(self, message: str) -> None:
+        """Say what is being read while a large database loads (set_corpus ends it)."""
+        quotes = self.quote_list
+        quotes.empty_message = message
+        quotes.border_title = "Quotes …"
+        quotes.refresh()
+
     @property
     def quote_list(self) -> QuoteList:
         return self.query_one("#quotes", QuoteList)

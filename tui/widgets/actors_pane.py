@@ -62,10 +62,13 @@ class ActorList(RowList, can_focus=False):
         self.actors: list[Actor] = []
         self.counts: dict[str, int] = {}
         self.chosen: str | None = None
+        self._count_width = 1
         self.empty_message = "No actors."
 
     def show_actors(self, actors: list[Actor], counts: dict[str, int], keep: str | None) -> None:
         self.actors, self.counts = actors, counts
+        # Once per list, not per row drawn: max() over 600 actors on every row adds up.
+        self._count_width = len(str(max(counts.values(), default=0)))
         cursor = next((i for i, a in enumerate(actors) if a.id == keep), 0)
         self.set_row_count(len(actors), cursor)
 
@@ -75,7 +78,7 @@ class ActorList(RowList, can_focus=False):
 
     def render_row(self, index: int, width: int, base: Style, is_cursor: bool) -> Strip:
         actor = self.actors[index]
-        count_width = len(str(max(self.counts.values(), default=0)))
+        count_width = self._count_width
         count = str(self.counts.get(actor.id, 0)).rjust(count_width)
         kind = _KIND.get(actor.kind.value, actor.kind.value).ljust(6)
         chosen = actor.id == self.chosen

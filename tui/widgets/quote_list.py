@@ -109,7 +109,7 @@ class QuoteList(RowList):
     def show_rows(self, rows: Filtered, keep: QuoteView | None = None) -> None:
         """Swap in another set of rows, keeping the cursor on `keep` if it is still there."""
         self.rows = rows
-        self._starts = [0, *accumulate(len(s) for s in rows.spans)]
+        self._starts = [0, *accumulate(rows.counts)]
         self.match_row = None
         self.match_span = 0
         self._line_cache.clear()

@@ -1,0 +1,86 @@
+"""Start-up: time to first paint and to searchable, and memory, sample vs large archives.
+
+    python bench/startup.py [--n 100000] [--big 1000000] [--runs 3]
+
+Each run is a fresh process (as `peace-tui` is), headless, timed from the
+moment it is spawned: `paint` is when the explorer's first screen has been
+drawn, `ready` when the database is read and indexed, `search` one query
+after that, `rss` the resident memory then. The baseline in the same run is
+the bundled sample (21 quotes): first paint with a large archive should
+cost no more than 1.5x that. `tinydb` is the memory of a process holding
+the same file in TinyDB alone (opened, nothing else), the denominator of
+the memory ratio. Archives are generated once into /tmp (`bench/corpus.py`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+_CHILD = Path(__file__).with_name("startup_child.py")
+
+
+def _child(mode: str, path: Path) -> dict[str, float]:
+    start = time.time()
+    out = subprocess.run([sys.executable, str(_CHILD), mode, str(path)], cwd=ROOT,
+                         capture_output=True, text=True, check=True, timeout=600).stdout
+    found: dict[str, float] = {}
+    for line in out.splitlines():
+        key, _, value = line.partition(" ")
+        if key in ("paint", "ready"):
+            found[key] = float(value) - start
+        elif key in ("search", "rss"):
+            found[key] = float(value)
+    return found
+
+
+def _archive(n: int) -> Path:
+    path = Path(f"/tmp/peace-tui-bench-{n}.json")
+    if not path.exists():
+        subprocess.run([sys.executable, str(ROOT / "bench" / "corpus.py"), "--n", str(n),
+                        "--out", str(path)], check=True)
+    return path
+
+
+def _sample() -> Path:
+    from store import Store
+    from store.sample import load_sample
+
+    path = Path("/tmp/peace-tui-bench-sample.json")
+    path.unlink(missing_ok=True)
+    Store.open(path, create=True).add_bundle(load_sample())
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--big", type=int, default=0, help="also an archive this large (1000000)")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    dbs = [("sample", _sample()), (f"{args.n:,}", _archive(args.n))]
+    if args.big:
+        dbs.append((f"{args.big:,}", _archive(args.big)))
+    print(f"{'database':<12}{'paint s':>10}{'ready s':>10}{'search ms':>11}{'rss MB':>9}"
+          f"{'tinydb MB':>11}{'rss/tinydb':>12}")
+    rows = {}
+    for label, path in dbs:
+        runs = [_child("app", path) for _ in range(args.runs if label != f"{args.big:,}" else 1)]
+        base = _child("tinydb", path)["rss"]
+        med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        rows[label] = med
+        print(f"{label:<12}{med['paint']:>10.2f}{med['ready']:>10.2f}{med['search']:>11.1f}"
+              f"{med['rss']:>9.0f}{base:>11.0f}{med['rss'] / base:>11.2f}x")
+    big = rows[f"{args.n:,}"]
+    print(f"first paint {args.n:,} / sample: {big['paint'] / rows['sample']['paint']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""One timed start of the explorer, for bench/startup.py (which spawns it).
+
+    python bench/startup_child.py app|tinydb DB
+
+Prints `paint T`, `ready T` (wall-clock seconds since the epoch), `search MS`
+and `rss MB`, one per line.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+from tui.app import ExplorerApp
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmRSS"))
+
+
+def say(what: str, value: float) -> None:
+    print(what, value, flush=True)
+
+
+class Timed(ExplorerApp):
+    CSS_PATH = str(Path(sys.modules[ExplorerApp.__module__].__file__).with_name("app.tcss"))
+
+    def on_mount(self):
+        super().on_mount()
+        self.call_after_refresh(lambda: say("paint", time.time()))
+
+    def _loaded(self, store, corpus):
+        super()._loaded(store, corpus)
+        say("ready", time.time())
+        t = time.perf_counter()
+        corpus.search("peace talks")
+        say("search", (time.perf_counter() - t) * 1000)
+        say("rss", rss_mb())
+        self.exit()
+
+def main() -> None:
+    mode, path = sys.argv[1], Path(sys.argv[2])
+    if mode == "tinydb":
+        from store import Store
+        from store.models import Statement
+
+        store = Store.open(path)
+        store.count(Statement)
+        say("rss", rss_mb())
+        return
+    Timed(path=path).run(headless=True, size=(120, 36))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""A large database is read after the explorer paints, in a worker, with progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store import Store
+from store.models import Statement
+from tests.explorer_support import settle, terminal_env
+from tui import loading
+from tui.app import ExplorerApp
+from tui.widgets.quote_list import QuoteList
+
+pytestmark = pytest.mark.usefixtures(terminal_env.__name__)
+
+
+async def test_a_path_is_read_in_a_worker_and_the_list_fills_in(sample_db: Path):
+    app = ExplorerApp(path=sample_db)
+    assert app.corpus.views == []  # nothing read before the first paint
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        quotes = app.query_one(QuoteList)
+        assert len(quotes.rows.views) == 21
+        assert app.store is not None and app.corpus.index_ready  # indexed in the worker
+
+
+async def test_a_large_store_says_what_it_is_reading(sample_db: Path, monkeypatch):
+    monkeypatch.setattr(loading, "SYNC_LIMIT", 0)
+    seen: list[str] = []
+    real = loading.load
+
+    def spy(source, progress):
+        return real(source, lambda message: (seen.append(message), progress(message)))
+
+    monkeypatch.setattr("tui.app.load", spy)
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert seen == ["Reading 21 quotes…", "Indexing 21 quotes…"]
+        assert app.query_one(QuoteList).row_count == 21
+        app.main_screen.show_loading("Reading 3 quotes…")
+        assert app.query_one(QuoteList).empty_message == "Reading 3 quotes…"
+
+
+async def test_search_typed_while_loading_is_answered_when_loaded(sample_db: Path):
+    app = ExplorerApp(path=sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.main_screen.search_box.value = "truce"
+        await settle(pilot)
+        assert len(app.query_one(QuoteList).rows.views) == 2
+
+
+async def test_a_corrupt_file_ends_the_explorer_with_the_reason(tmp_path: Path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    app = ExplorerApp(path=bad)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 2 and app.error
+
+
+def test_the_store_reads_the_file_again_after_releasing_it(sample_db: Path):
+    store = Store.open(sample_db)
+    count = store.count(Statement)
+    store.release_memory()
+    assert store.count(Statement) == count
+    victim = store.list(Statement)[0]
+    store.delete(Statement, victim.id)
+    assert Store.open(sample_db).count(Statement) == count - 1
+
+
+def test_after_an_ingest_the_index_is_brought_in_step_not_rebuilt(sample):
+    from tui.corpus import Corpus
+
+    store = Store.memory()
+    last = sample.statements[-1]
+    store.add_bundle(sample.model_copy(update={"statements": sample.statements[:-1]}))
+    old = Corpus.from_store(store)
+    index = old.index
+    word = "hostilities"
+    assert last.id not in {h.view.statement.id for h in old.search(f'"{last.text}"').hits}
+    store.add(last)
+    new = Corpus.from_store(store)
+    new.adopt_index(old)
+    assert new.index is index and len(index) == len(sample.statements)
+    assert last.id in {h.view.statement.id for h in new.search(f'"{last.text}"').hits}
+    rows = new.filtered(None, new.search(word))
+    assert all(v in new.views for v in rows.views)

@@ -1,0 +1,42 @@
+"""The explorer's facade: rows in reading order, narrowed, with spans found lazily."""
+
+from __future__ import annotations
+
+from store.views import quote_views
+from tui.corpus import Corpus, LazySpans
+
+
+def _corpus(sample) -> Corpus:
+    return Corpus(quote_views(sample), sample.actors, sample.proposals)
+
+
+def test_rows_keep_reading_order_and_counts_match_the_spans(sample):
+    corpus = _corpus(sample)
+    rows = corpus.filtered(None, corpus.search("the"))
+    assert [corpus.views.index(v) for v in rows.views] == sorted(
+        corpus.views.index(v) for v in rows.views)
+    assert list(rows.counts) == [len(rows.spans[i]) for i in range(len(rows.views))]
+    assert rows.match_count == sum(len(s) for s in rows.spans[:])
+
+
+def test_an_actor_and_a_search_narrow_together(sample):
+    corpus = _corpus(sample)
+    lavrov = next(a.id for a in sample.actors if "Lavrov" in a.name)
+    rows = corpus.filtered(lavrov, corpus.search("the"))
+    assert rows.views and all(v.statement.actor_id == lavrov for v in rows.views)
+    assert list(rows.counts) == [len(s) for s in rows.spans[:]]
+    everyone = corpus.filtered(lavrov, None)
+    assert len(everyone.views) >= len(rows.views) and everyone.match_count == 0
+
+
+def test_spans_are_found_once_per_row_and_only_when_asked(sample):
+    corpus = _corpus(sample)
+    result = corpus.search("kremlin")
+    calls = []
+    real = result.spans
+    result.spans = lambda view: calls.append(view) or real(view)  # type: ignore[method-assign]
+    spans = LazySpans(corpus.filtered(None, result).views, result)
+    assert calls == []
+    first = spans[0]
+    assert spans[0] is first and spans[-1] == real(corpus.filtered(None, result).views[-1])
+    assert len(calls) == 2  # row 0 once, the last row once

@@ -1,0 +1,74 @@
+"""Reading a large database while the explorer is already on screen.
+
+At 100,000 quotes, parsing the file, checking every object and indexing the
+quotes takes a few seconds; the explorer paints first and calls `load` from
+a worker thread, which reports each stage through `progress`. Small
+databases (the sample, a few articles) are read at once, as before: there
+is nothing to wait for, and no half-filled screen to see.
+
+While loading, Python's cyclic garbage collector is paused: the load makes
+millions of objects and no cycles, and the collector would walk them all
+again and again (TinyDB load of 100k documents measured 0.95 s -> 0.4 s).
+Afterwards the survivors are frozen (`gc.freeze`) so later collections
+skip them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import gc
+from collections.abc import Callable
+from pathlib import Path
+
+from store import Store
+from store.models import Statement
+from store.views import quote_views
+
+from .corpus import Corpus
+
+__all__ = ["SYNC_LIMIT", "is_small", "load"]
+
+#: Up to this many statements, the explorer reads the database before it paints.
+SYNC_LIMIT = 5000
+
+
+def is_small(store: Store) -> bool:
+    return store.count(Statement) <= SYNC_LIMIT
+
+
+def load(source: Store | Path, progress: Callable[[str], None]) -> tuple[Store, Corpus]:
+    """Open (if given a path), read and index a database; say what is being done."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        if isinstance(source, Store):
+            store = source
+        else:
+            progress(f"Opening {source.name}…")
+            store = Store.open(source)
+        count = store.count(Statement)
+        progress(f"Reading {count:,} quotes…")
+        bundle = store.bundle()
+        views = quote_views(bundle)
+        corpus = Corpus(views, bundle.actors, bundle.proposals)
+        del bundle
+        store.release_memory()
+        progress(f"Indexing {count:,} quotes…")
+        corpus.index  # noqa: B018 - built here, in the worker, not on the first keystroke
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
+    _give_back_memory()
+    return store, corpus
+
+
+def _give_back_memory() -> None:
+    """Return the freed heap to the system (glibc keeps it otherwise: ~100 MB at 100k)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL(name).malloc_trim(0)
