@@ -1,7 +1,8 @@
-"""Regenerate the README's screenshot: python docs/screenshot.py
+"""Regenerate the README's screenshots: python docs/screenshot.py
 
-The explorer on the bundled sample at 110x32, a search typed, in the default
-theme at 256 colours (as over SSH: COLORTERM unset).
+The explorer on the bundled sample at 110x32 in the default theme at 256
+colours (as over SSH: COLORTERM unset): a search typed (screenshot.svg), the
+terms diff (diff.svg) and the proposal editor (proposal.svg).
 """
 
 import asyncio
@@ -32,6 +33,14 @@ async def main() -> None:
             await pilot.press("enter", "n", "n")
             await pilot.pause()
             app.save_screenshot("screenshot.svg", path=str(Path(__file__).parent))
+            await pilot.press("escape", "escape", "d")
+            await pilot.pause()
+            app.save_screenshot("diff.svg", path=str(Path(__file__).parent))
+            await pilot.press("d", "p")
+            await pilot.pause()
+            await pilot.press("end", "enter")
+            await pilot.pause()
+            app.save_screenshot("proposal.svg", path=str(Path(__file__).parent))
 
 
 asyncio.run(main())
