@@ -22,6 +22,12 @@ def test_clean_text_strips_c0_del_c1_but_keeps_newline_and_tab():
     assert clean_text(raw) == "ab[2Jcdefg\th\ni\nj"
 
 
+def test_clean_text_keeps_clean_text_as_it_is_and_turns_a_lone_return_into_a_newline():
+    clean = "Peace talks — “no deal yet”,\n\tsaid the envoy."
+    assert clean_text(clean) is clean
+    assert clean_text("a\rb") == "a\nb"
+
+
 def test_control_characters_never_reach_a_model():
     st = Statement(id="st-1", actor_id="a", text="hi\x1b]52;c;ZXZpbA==\x07 there",
                    source_id="s", span=(0, 5))
