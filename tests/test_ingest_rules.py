@@ -101,6 +101,15 @@ def test_appositive_with_the_is_skipped_to_find_the_name():
     assert got == [("Kirill Dmitriev", "trying to sabotage peace")]
 
 
+def test_a_middle_initial_and_another_appositive():
+    got = quotes('Mykhailo Podolyak, another adviser to President Volodymyr Zelensky, wrote that '
+                 '"any deal signed under pressure will not last."\n\nAsked about concessions, '
+                 'Dmitri S. Peskov, Mr. Putin\'s spokesman, was noncommittal. "We are open to '
+                 'discussing all the points," he said.')
+    assert got == [("Mykhailo Podolyak", "any deal signed under pressure will not last."),
+                   ("Dmitri S. Peskov", "We are open to discussing all the points")]
+
+
 def test_groups_of_unnamed_speakers():
     got = quotes('European leaders meeting on the sidelines of the G20 summit said the draft was '
                  '"a basis which will require additional work".')

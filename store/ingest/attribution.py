@@ -210,6 +210,7 @@ _CLAUSE = re.compile(r"\b(?:that|but|and|while|because|although|though|whereas)\
 _LABEL = re.compile(r"^\s*(?P<np>[A-Z][\w’'.\- ]{1,60}?)\s*:\s*$")
 _PREPOSITION = re.compile(r"(?:in|at|on|from|for|with|by|after|before|during|since|back|"
                           r"across|near|inside|outside|to|of)\b", re.IGNORECASE)
+_APPOSITIVE_START = re.compile(r"\s*(?:an?|the|another|one|his|her|its|their)\s")
 _NAME_END = re.compile(r"[A-Z][\w’'\-]+\s*$")
 _ASIDE = re.compile(r"^\s*(?:who|which|whose|where|speaking|writing|talking|according|now|"
                     r"formerly|then|once|currently|in|at|on|during|after|before|with|from|"
@@ -244,10 +245,10 @@ def _subject(masked: str, sentence_start: int, verb_at: int) -> tuple[Phrase, in
             return (phrase, a) if phrase else None
         if k < len(pieces) - 1 and (_ASIDE.match(piece) or re.fullmatch(r"\s*\d+\s*", piece)):
             continue  # 'who spoke on condition of anonymity', 'in a statement', an age
-        if k > 0 and re.match(r"\s*(?:an?|the)\s", piece) and (name_end := _NAME_END.search(
-                masked[pieces[k - 1][0]:pieces[k - 1][1]])) \
+        name_end = _NAME_END.search(masked[pieces[k - 1][0]:pieces[k - 1][1]]) if k else None
+        if name_end and _APPOSITIVE_START.match(piece) \
                 and name_end.group().strip().casefold() not in NOT_NAMES:
-            continue  # "Dara Massicot, a senior fellow at ..., said", "X, the head of ..., wrote"
+            continue  # "Dara Massicot, a senior fellow at ..., said", "X, another adviser ..."
         phrase = _phrase(chunk)
         if phrase is not None:
             return phrase, a

@@ -30,6 +30,8 @@ _TOKEN = re.compile(r"[^\W\d_](?:[\w’'\-]|\.(?=\w))*")
 #: 'Rubio, who has led the talks, ...': a surname alone is a person when a relative clause
 #: describes it.
 _WHO = re.compile(r", who\b")
+#: 'Dmitri S. Peskov': a middle initial does not end a name.
+_MIDDLE_INITIAL = re.compile(r"[A-Z]\. ")
 _CAP_ANYWHERE = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſА-Я]")
 _NATIONALITY = re.compile(r"^(?:[A-Z]{2,3}|[A-Z]\.[A-Z]\.|[A-Z][a-z]+(?:ian|ese|ish|an|ch|i))$")
 _ROLE_BEFORE = re.compile(r"(?:^|[.!?]\s+|\n)(?P<role>[^,.;:!?\n\"“”‘’«»]{3,80}),\s*"
@@ -93,8 +95,10 @@ class ArticleEntities:
             if i <= done:
                 continue
             j = i
-            while (j + 1 < len(tokens) and is_cap[j + 1]
-                   and tokens[j][1] + 1 == tokens[j + 1][0] and self.text[tokens[j][1]] == " "):
+            while j + 1 < len(tokens) and is_cap[j + 1] and (
+                    (tokens[j][1] + 1 == tokens[j + 1][0] and self.text[tokens[j][1]] == " ")
+                    or (j > i and _MIDDLE_INITIAL.fullmatch(
+                        self.text, tokens[j][0], tokens[j + 1][0]))):
                 j += 1
             done = j
             while i <= j and tokens[i][2].casefold() in _NOT_NAMES:
