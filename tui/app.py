@@ -135,8 +135,7 @@ class ExplorerApp(App[None]):
             path = self.store.path
             if path is not None and not path.exists():  # else it would read as empty
                 raise DatabaseMissing(f"{path} was moved or deleted; showing what was read")
-            corpus = Corpus.from_store(self.store)
-            corpus.adopt_index(self.corpus)
+            self.reload_corpus()
         except StoreError as e:
             message = one_line(str(e))
             if message != self._disk_problem:
@@ -144,8 +143,15 @@ class ExplorerApp(App[None]):
                 self.notify(message, severity="error", markup=False, timeout=8)
             return
         self._disk_problem = None
+
+    def reload_corpus(self) -> Corpus:
+        """Read the store again and show it, the search index brought in step (only what
+        changed is indexed again): after an ingest, an edit, or another process's write."""
+        corpus = Corpus.from_store(self.store)
+        corpus.adopt_index(self.corpus)
         self.corpus = corpus
         self.main_screen.set_corpus(corpus)
+        return corpus
 
     # -- actions ---------------------------------------------------------------
     def action_diff(self) -> None:
@@ -164,10 +170,7 @@ class ExplorerApp(App[None]):
 
     def _ingested(self, saved: bool | None) -> None:
         if saved:
-            corpus = Corpus.from_store(self.store)
-            corpus.adopt_index(self.corpus)
-            self.corpus = corpus
-            self.main_screen.set_corpus(self.corpus)
+            self.reload_corpus()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

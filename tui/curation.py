@@ -33,20 +33,8 @@ def sources(app: Any) -> list[Source]:
 
 
 def reload(app: Any) -> Corpus:
-    """Read the database again and show it on the main screen (as after an ingest).
-
-    When the quotes were filtered to an actor that is gone (merged into
-    another), the filter is dropped rather than show an empty list.
-    """
-    corpus = Corpus.from_store(app.store)
-    corpus.adopt_index(app.corpus)  # the index brought in step, not built again
-    app.corpus = corpus
-    main = app.main_screen
-    if main.actor_id is not None and main.actor_id not in app.corpus.actor_by_id:
-        main.actor_id = None
-        main.query_one("ActorsPane").set_chosen(None)
-    main.set_corpus(app.corpus)
-    return app.corpus
+    """Read the database again and show it on the main screen (as after an ingest)."""
+    return app.reload_corpus()
 
 
 def undo(app: Any, record_id: str | None = None) -> bool:

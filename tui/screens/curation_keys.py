@@ -54,8 +54,7 @@ class CurationScreen(Screen[None]):
     ]
 
     _CURATION_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        {"edit_quote", "delete_quote", "undo", "edit_actor", "merge_actor", "proposals",
-         "history"})
+        b.action for b in BINDINGS if isinstance(b, Binding))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No edits while a large database is still being read (there is no store yet)."""

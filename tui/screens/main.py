@@ -88,8 +88,15 @@ class MainScreen(CurationScreen):
         self.quote_list.focus()
 
     def set_corpus(self, corpus: Corpus) -> None:
-        """Show (new) data: on start, and after an ingest saved articles."""
+        """Show (new) data: on start, after an ingest, an edit, or another process's write.
+
+        A filter on an actor that is gone (merged into another) is dropped rather
+        than show an empty list.
+        """
         self.corpus = corpus
+        if self.actor_id is not None and self.actor_id not in corpus.actor_by_id:
+            self.actor_id = None
+            self.query_one(ActorsPane).set_chosen(None)
         self.query_one(ActorsPane).set_actors(
             {s: corpus.sorted_actors(s) for s in ActorSort}, corpus.counts)
         if self.query_text.strip():
