@@ -264,6 +264,12 @@ _OPENING_NAME = re.compile(
 _COLON_END = re.compile(r":\s*$")
 
 
+def _opening_phrase(sentence: str) -> Phrase | None:
+    """What the name a sentence opens with names ('Dmitry Peskov declined ...')."""
+    opening = _OPENING_NAME.match(sentence)
+    return _phrase(opening.group(1)) if opening else None
+
+
 def _ends_with_intro(before: str) -> bool:
     """Does the text before a quote end by introducing it ('X said:', 'X said that he')?"""
     p = _patterns()
@@ -438,14 +444,14 @@ class _Attributor:
                 return self._entity(found[0], offset + v.start(), last)
             if before[v.start():v.end()].casefold().endswith("ing"):
                 # 'Peskov declined to comment, saying only that "...': the sentence's subject.
-                opening = _OPENING_NAME.match(before)
-                if opening and (phrase := _phrase(opening.group(1))) and phrase.kind != "pronoun":
+                phrase = _opening_phrase(before)
+                if phrase and phrase.kind != "pronoun":
                     return self._entity(phrase, offset, last)
         if not verbs and _COLON_END.search(before):
             # 'Kaja Kallas, the EU's foreign policy chief, was blunt: "...': no speech verb,
             # but a colon hands the quote to the person the sentence opens with.
-            opening = _OPENING_NAME.match(before)
-            if opening and (phrase := _phrase(opening.group(1))) and phrase.kind == "person":
+            phrase = _opening_phrase(before)
+            if phrase and phrase.kind == "person":
                 return self._entity(phrase, offset, last)
         return None
 
