@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,7 +30,6 @@ from .errors import (
     InvalidData,
     NotFound,
     StoreError,
-    WriteFailed,
 )
 from .history import (
     HISTORY_TABLE,
@@ -93,10 +91,6 @@ class Bundle(BaseModel):
 
 def to_doc(obj: BaseModel) -> dict:
     """The document stored for an object (its id is the TinyDB key, not a field)."""
-    return _to_doc(obj)
-
-
-def _to_doc(obj: BaseModel) -> dict:
     doc = obj.model_dump(mode="json", exclude_defaults=False)
     del doc["id"]
     return doc
@@ -182,7 +176,8 @@ class Store:
         """Upgrade an older file in place, after keeping a copy of it beside it."""
         with self._locked():
             if self.path is not None:
-                _keep_backup(self.path, self.path.with_name(f"{self.path.name}.v{version}.bak"))
+                backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
+                migrations.keep_backup(self.path, backup)
             self._mutate(lambda tables: migrations.migrate(tables, version))
 
     def _where(self) -> str:
@@ -263,7 +258,7 @@ class Store:
             if obj.id not in self._tables().get(table, {}):  # type: ignore[attr-defined]
                 raise NotFound(f"no {_KIND[model]} with id {obj.id!r}")  # type: ignore[attr-defined]
             self._check_references(Bundle(**{table: [obj]}), self._tables())
-            doc = _to_doc(obj)
+            doc = to_doc(obj)
 
             def change(tables: dict) -> None:
                 tables[table][obj.id] = doc  # type: ignore[attr-defined]
@@ -302,7 +297,7 @@ class Store:
                 for obj in bundle.of(model):
                     old = existing.get(obj.id)
                     if old is not None:
-                        if on_conflict == "error" or old != _to_doc(obj):
+                        if on_conflict == "error" or old != to_doc(obj):
                             what = "an" if on_conflict == "error" else "a different"
                             raise ConflictError(
                                 f"{what} {_KIND[model]} with id {obj.id!r} exists already"
@@ -380,7 +375,7 @@ class Store:
 
             def normalize(table: str, id: str, doc: dict) -> dict:
                 model = by_table.get(table)
-                return doc if model is None else _to_doc(_from_doc(model, id, doc))
+                return doc if model is None else to_doc(_from_doc(model, id, doc))
 
             apply_changes(trial, changes, normalize)
             fresh: dict[str, list] = {t: [] for t in MODELS.values()}
@@ -422,7 +417,7 @@ class Store:
             for model, table in MODELS.items():
                 target = tables.setdefault(table, {})
                 for obj in bundle.of(model):
-                    target[obj.id] = _to_doc(obj)
+                    target[obj.id] = to_doc(obj)
 
         self._mutate(change)
 
@@ -484,21 +479,6 @@ class Store:
     def close(self) -> None:
         with contextlib.suppress(StoreError):
             self._db.close()
-
-
-def _keep_backup(path: Path, backup: Path) -> None:
-    """Copy the file before a migration, atomically: a half copy is never left as 'the backup'."""
-    tmp = backup.with_name(f".{backup.name}.{os.getpid()}.tmp")
-    try:
-        shutil.copy2(path, tmp)
-        os.replace(tmp, backup)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise WriteFailed(
-            f"could not keep a backup of {path} before upgrading it: {e.strerror or e}; "
-            "the file was left untouched"
-        ) from None
 
 
 def _merge_actor(old: Actor, new: Actor) -> Actor:
