@@ -4,18 +4,19 @@ The search index must see the same words as the highlighter, which runs
 `WORD` over a quote and folds each match (`token_spans`). Doing that word by
 word is about 10 µs a quote in Python: 1 s for 100,000 quotes. `tokenize_many`
 gets the same words in bulk: the texts are joined, every ASCII byte that can
-never be part of a word becomes a space (one `bytes.translate`), and the runs
-left are split in one call. A run that is plain ASCII letters and digits is a
-word as it stands (lower-cased, which is its fold); any other run (an
-apostrophe, a letter with an accent, typographic punctuation) goes through
-`WORD` and `fold`, once per distinct run. Runs repeat (news English is
-Zipfian), so almost every run is a dictionary hit.
+never be part of a word becomes a space (one `bytes.translate`), and Arrow
+splits the rest into runs and numbers the distinct ones in C++ (no Python
+object per word; 35 million words at 1,000,000 quotes). A run that is plain
+ASCII letters and digits is a word as it stands (lower-cased, which is its
+fold); any other run (an apostrophe, a letter with an accent, typographic
+punctuation) goes through `WORD` and `fold`. Either way that is once per
+distinct run: news English is Zipfian, so a chunk of 16,000 quotes has some
+600,000 runs but only 10,000 distinct ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain
 
 import numpy as np
 
@@ -23,7 +24,8 @@ from .query import WORD, fold
 
 __all__ = ["Tokenized", "token_spans", "tokenize_many"]
 
-_CHUNK = 8192  # texts tokenized together
+_CHUNK = 16384  # texts tokenized together (about 4 MB of text)
+_GONE = np.iinfo(np.int32).min  # a code marked for removal
 _SEP = "\x01"  # between two texts; control characters are stripped from stored text
 _KEEP = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'\x01")
 _TABLE = bytes(b if b in _KEEP or b >= 0x80 else 0x20 for b in range(256))
@@ -57,8 +59,9 @@ class _Runs(dict):
     def __init__(self) -> None:
         super().__init__()
         self.term_ids: dict[str, int] = {}
-        self.several: list[tuple[int, ...]] = []
+        self.several: list[tuple[int, ...]] = [()]
         self[_SEP] = -1
+        self[""] = -2  # no word: what a split finds before a leading space
 
     def _id(self, term: str) -> int:
         found = self.term_ids.get(term)
@@ -97,42 +100,77 @@ def tokenize_many(texts: Sequence[str]) -> Tokenized:
     """The words of every text, as `token_spans` would fold them, in bulk."""
     if not texts:
         return Tokenized([], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
-    if any(_SEP in t for t in texts):  # not from the store: take the slow, exact way
-        return _tokenize_slowly(texts)
+    from concurrent.futures import ThreadPoolExecutor
+
     runs = _Runs()
-    # In chunks: a run is a str object while it is looked up, ~60 bytes each;
-    # 3.5 million at once would be a 200 MB peak for 100,000 quotes.
     chunks = []
-    for at in range(0, len(texts), _CHUNK):
-        joined = f" {_SEP} ".join(texts[at:at + _CHUNK]) + f" {_SEP} "
-        pieces = joined.encode("utf-8", "surrogatepass").translate(_TABLE).decode(
-            "utf-8", "surrogatepass").split()
-        del joined
-        chunks.append(np.fromiter(map(runs.__getitem__, pieces), dtype=np.int32,
-                                  count=len(pieces)))
-    flat = np.concatenate(chunks)[:-1]  # the last separator closes the last text
+    parts = [texts[at:at + _CHUNK] for at in range(0, len(texts), _CHUNK)]
+    # Two threads: Arrow's kernels release the GIL, so one chunk is split
+    # while the runs of the one before are looked up here.
+    with ThreadPoolExecutor(2) as pool:
+        for split in pool.map(_split_runs, parts):
+            if split is None:  # a text holds the separator: not from the store
+                pool.shutdown(cancel_futures=True)
+                return _tokenize_slowly(texts)
+            distinct, indices = split
+            codes = np.fromiter(map(runs.__getitem__, distinct), dtype=np.int32,
+                                count=len(distinct))
+            chunks.append(codes[indices])
+    # The last separator closes the last text (what follows it is no word).
+    flat_ids = _expand(np.concatenate(chunks), runs.several)[:-1]
     del chunks
-    flat = _expand(flat, runs.several)
-    seps = np.flatnonzero(flat == -1)
-    bounds = np.concatenate(([-1], seps, [len(flat)]))
+    seps = np.flatnonzero(flat_ids == -1)
+    bounds = np.concatenate(([-1], seps, [len(flat_ids)]))
     lengths = np.diff(bounds) - 1
-    ids = flat[flat != -1] if len(seps) else flat
+    ids = flat_ids[flat_ids != -1] if len(seps) else flat_ids
     return Tokenized(list(runs.term_ids), ids, lengths.astype(np.int64))
 
 
+def _split_runs(texts: Sequence[str]) -> tuple[list[str], np.ndarray] | None:
+    """The distinct runs of some texts, and which one stands at each place.
+
+    Texts are joined with a separator run between them (and after the last);
+    every ASCII byte that is never part of a word becomes a space, and Arrow
+    splits on spaces and numbers the distinct runs in C++: no Python object
+    per word, and with the GIL released. None if a text holds the separator.
+    """
+    import pyarrow as pa  # imported with the index, never by `peace-tui --help`
+    import pyarrow.compute as pc
+
+    joined = f" {_SEP} ".join(texts) + f" {_SEP} "
+    if joined.count(_SEP) != len(texts):
+        return None
+    data = joined.encode("utf-8", "surrogatepass").translate(_TABLE)
+    del joined
+    blob = pa.array([data], type=pa.large_binary()).view(pa.large_string())
+    del data
+    coded = pc.dictionary_encode(pc.list_flatten(pc.ascii_split_whitespace(blob)))
+    distinct = [r.decode("utf-8", "surrogatepass")
+                for r in coded.dictionary.cast(pa.large_binary()).to_pylist()]
+    return distinct, coded.indices.to_numpy(zero_copy_only=False)
+
+
 def _expand(flat: np.ndarray, several: list[tuple[int, ...]]) -> np.ndarray:
-    """Replace each code of a run that is not one word by that run's words (maybe none)."""
+    """Replace each code of a run that is not one word by that run's words (maybe none).
+
+    Such runs are rare ('a—b', an empty run at the edge of a chunk): the
+    array is changed in place where a run has one word, and copied once for
+    runs with none (removed) or several (the others inserted after the first).
+    """
     odd = np.flatnonzero(flat < -1)
     if not len(odd):
         return flat
     groups = [several[-2 - c] for c in flat[odd].tolist()]
-    reps = np.ones(len(flat), dtype=np.int64)
-    reps[odd] = [len(g) for g in groups]
-    out = np.repeat(flat, reps)
-    at = (np.cumsum(reps) - reps)[odd].tolist()
-    where = [a + k for a, g in zip(at, groups, strict=True) for k in range(len(g))]
-    out[np.array(where, dtype=np.int64)] = list(chain.from_iterable(groups))
-    return out
+    sizes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+    some = np.flatnonzero(sizes > 0)
+    flat[odd[some]] = [groups[k][0] for k in some.tolist()]
+    none = odd[sizes == 0]
+    flat[none] = _GONE
+    many = np.flatnonzero(sizes > 1)
+    if len(many):
+        where = np.repeat(odd[many] + 1, sizes[many] - 1)
+        flat = np.insert(flat, where, [w for k in many.tolist() for w in groups[k][1:]])
+    return flat[flat != _GONE] if len(none) else flat
 
 
 def _tokenize_slowly(texts: Sequence[str]) -> Tokenized:

@@ -80,6 +80,23 @@ def test_bulk_tokenizer_sees_the_words_the_highlighter_sees(texts):
     assert words == [w for e in expected for w in e]
 
 
+@given(st.lists(st.text(alphabet=st.sampled_from("ab'’ _-é—.1 A\x01"), max_size=12),
+                max_size=9), st.integers(1, 4))
+def test_bulk_tokenizer_across_chunks_and_separators(texts, chunk):
+    """Chunk edges (a run cut by none, empty runs at the edges) and a text holding the
+    separator (the slow, exact way) give the same words as the highlighter."""
+    import store.tokens as tokens
+
+    saved, tokens._CHUNK = tokens._CHUNK, chunk
+    try:
+        tok = tokenize_many(texts)
+    finally:
+        tokens._CHUNK = saved
+    expected = [[t for t, _, _ in token_spans(text)] for text in texts]
+    assert tok.lengths.tolist() == [len(e) for e in expected]
+    assert [tok.terms[i] for i in tok.ids.tolist()] == [w for e in expected for w in e]
+
+
 def test_ranked_best_first_and_top_k(sample):
     index = _index(sample)
     full = index.search("the")
