@@ -41,7 +41,7 @@ def _child(mode: str, path: Path) -> dict[str, float]:
     return found
 
 
-def _archive(n: int) -> Path:
+def archive(n: int) -> Path:
     path = Path(f"/tmp/peace-tui-bench-{n}.json")
     if not path.exists():
         subprocess.run([sys.executable, str(ROOT / "bench" / "corpus.py"), "--n", str(n),
@@ -65,9 +65,9 @@ def main() -> None:
     ap.add_argument("--big", type=int, default=0, help="also an archive this large (1000000)")
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    dbs = [("sample", _sample()), (f"{args.n:,}", _archive(args.n))]
+    dbs = [("sample", _sample()), (f"{args.n:,}", archive(args.n))]
     if args.big:
-        dbs.append((f"{args.big:,}", _archive(args.big)))
+        dbs.append((f"{args.big:,}", archive(args.big)))
     print(f"{'database':<12}{'paint s':>10}{'ready s':>10}{'search ms':>11}{'rss MB':>9}"
           f"{'tinydb MB':>11}{'rss/tinydb':>12}")
     rows = {}

@@ -88,3 +88,90 @@ def test_after_an_ingest_the_index_is_brought_in_step_not_rebuilt(sample):
     assert last.id in {h.view.statement.id for h in new.search(f'"{last.text}"').hits}
     rows = new.filtered(None, new.search(word))
     assert all(v in new.views for v in rows.views)
+
+
+# -- reading again after a change: a large database in a worker ------------------
+
+@pytest.fixture
+def large(monkeypatch):
+    """The sample taken for a large database: every reading goes through the worker."""
+    monkeypatch.setattr(loading, "SYNC_LIMIT", 0)
+    monkeypatch.setattr("tui.app.SYNC_LIMIT", 0)
+
+
+def _held_reread(monkeypatch):
+    """reread that waits for the test to let it go: what the screen does meanwhile."""
+    import threading
+
+    from tui import app as app_module
+
+    go, calls = threading.Event(), []
+    real = app_module.reread
+
+    def held(store, previous):
+        calls.append(store)
+        assert go.wait(10)
+        return real(store, previous)
+
+    monkeypatch.setattr(app_module, "reread", held)
+    return go, calls
+
+
+async def test_after_an_edit_a_large_database_is_read_in_a_worker(sample_db, large,
+                                                                   monkeypatch):
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        quotes = app.query_one(QuoteList)
+        quotes.cursor = 3
+        doomed = quotes.current.statement.id
+        handle, index = app.store, app.corpus.index
+        go, calls = _held_reread(monkeypatch)
+        await pilot.press("x", "y")
+        await pilot.pause()
+        # The edit is saved; the reading is under way and the screen is live on the old one.
+        assert calls and Store.open(sample_db).find(Statement, doomed) is None
+        assert quotes.row_count == 21 and app._loading
+        assert app.main_screen.check_action("delete_quote", ()) is False  # edits wait
+        app.main_screen.search_box.value = "ceasefire"
+        await pilot.pause()
+        assert 0 < quotes.row_count < 21  # searching still answers
+        app.main_screen.search_box.value = ""
+        go.set()
+        await settle(pilot)
+        assert quotes.row_count == 20 and not app._loading
+        assert quotes.cursor == 3  # where it was: `then` ran after the new reading
+        assert app.store is not handle  # the worker's handle on the file
+        assert app.corpus.index is index and doomed not in index  # brought in step
+        assert app.corpus.search("ceasefire").total == len(
+            [v for v in app.corpus.views if "ceasefire" in v.statement.text.lower()])
+
+
+async def test_another_process_write_is_read_in_a_worker(sample_db, large):
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        other = Store.open(sample_db)
+        other.delete(Statement, other.list(Statement)[0].id)
+        app.reload_if_changed()
+        await settle(pilot)
+        assert app.query_one(QuoteList).row_count == 20
+        app.reload_if_changed()  # nothing new: no reading
+        assert not app._loading
+
+
+async def test_a_failed_reading_keeps_what_was_shown_and_says_why(sample_db, large,
+                                                                  monkeypatch):
+    from store import DatabaseCorrupt
+
+    def broken(store, previous):
+        raise DatabaseCorrupt(f"{store.path} is corrupt")
+
+    monkeypatch.setattr("tui.app.reread", broken)
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.reload_corpus()
+        await settle(pilot)
+        assert app.query_one(QuoteList).row_count == 21 and not app._loading
+        assert any("is corrupt" in str(n.message) for n in app._notifications)

@@ -196,3 +196,18 @@ def test_sync_indexes_only_what_changed(sample):
     assert [h.view.statement.text for h in index.search("zebra").hits] == ["a wholly new zebra"]
     places, _ = index.search("zebra").in_order()
     assert places == [0]
+
+
+def test_a_sync_planned_in_a_worker_is_applied_or_planned_again_if_stale():
+    views = _views(["peace talks", "the truce holds", "sanctions stay", "a new plan"])
+    index = QuoteSearch(views[:3])
+    later = [*views[1:3], views[3]]  # the first is gone, the last is new
+    plan = index.plan_sync(later)
+    assert plan.gone == ["st0"] and len(index) == 3  # planning changes nothing
+    assert index.sync(later, plan) == (1, 1)
+    assert {h.view.statement.id for h in index.search("peace").hits} == set()
+    # A change after the plan was made (here an add): the plan is stale and made again.
+    stale = index.plan_sync(later)
+    index.add(views[0])
+    index.sync(later, stale)
+    assert len(index) == 3 and "st0" not in index

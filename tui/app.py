@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -28,11 +29,13 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from store import DatabaseMissing, Store, StoreError
+from store.search import SyncPlan
 
 from .corpus import Corpus
-from .loading import is_small, load
+from .loading import SYNC_LIMIT, is_small, load, reread
 from .palette import ExplorerCommands
 from .safe import one_line
 from .screens.diff import DiffScreen
@@ -144,14 +147,50 @@ class ExplorerApp(App[None]):
             return
         self._disk_problem = None
 
-    def reload_corpus(self) -> Corpus:
+    def reload_corpus(self, then: Callable[[Corpus], None] | None = None) -> None:
         """Read the store again and show it, the search index brought in step (only what
-        changed is indexed again): after an ingest, an edit, or another process's write."""
-        corpus = Corpus.from_store(self.store)
-        corpus.adopt_index(self.corpus)
-        self.corpus = corpus
+        changed is indexed again): after an ingest, an edit, or another process's write.
+        `then` runs once the new reading is on screen.
+
+        A small database is read here and now. A large one takes seconds (100,000
+        quotes: checking every document, comparing every quote with the index), so
+        it is read in a worker through a second handle on the file, while the
+        screen stays live on what it showed; edits wait, as while loading.
+        """
+        if self.store is None:
+            return
+        if self.store.path is None or len(self.corpus.views) <= SYNC_LIMIT:
+            self._reloaded(self.store, Corpus.from_store(self.store), None, then)
+            return
+        self._loading = True
+        self.main_screen.show_loading("Reading the changes…")
+        self._reread(self.store, self.corpus, then)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _reread(self, store: Store, previous: Corpus,
+                then: Callable[[Corpus], None] | None) -> None:
+        try:
+            fresh, corpus, plan = reread(store, previous)
+        except StoreError as e:
+            self.call_from_thread(self._reread_failed, str(e))
+            return
+        if not get_current_worker().is_cancelled:  # else a newer reading is on its way
+            self.call_from_thread(self._reloaded, fresh, corpus, plan, then)
+
+    def _reloaded(self, store: Store, corpus: Corpus, plan: SyncPlan | None,
+                  then: Callable[[Corpus], None] | None) -> None:
+        corpus.adopt_index(self.corpus, plan)
+        self.store, self.corpus, self._loading = store, corpus, False
         self.main_screen.set_corpus(corpus)
-        return corpus
+        if then is not None:
+            then(corpus)
+
+    def _reread_failed(self, message: str) -> None:
+        """The file could not be read again: keep showing what was read, say why once."""
+        self._loading = False
+        self.main_screen.set_corpus(self.corpus)
+        self._disk_problem = one_line(message)
+        self.notify(self._disk_problem, severity="error", markup=False, timeout=8)
 
     # -- actions ---------------------------------------------------------------
     def action_diff(self) -> None:

@@ -18,7 +18,7 @@ from store.issue_codes import lookup
 from store.models import Actor, Proposal
 from store.prebuild import Prebuilt
 from store.query import fold
-from store.search import QuoteSearch, SearchResult, Spans
+from store.search import QuoteSearch, SearchResult, Spans, SyncPlan
 from store.views import QuoteView, quote_views, statement_counts
 
 __all__ = ["ActorSort", "Corpus", "Filtered", "IssueQuotes", "issue_label"]
@@ -125,12 +125,17 @@ class Corpus:
         if self._search is None:
             self._search = QuoteSearch(self.views, prebuilt)
 
-    def adopt_index(self, previous: Corpus) -> None:
+    def adopt_index(self, previous: Corpus, plan: SyncPlan | None = None) -> None:
         """Take over an older corpus's index, brought in step (see QuoteSearch.sync):
-        after an ingest, the new quotes are indexed, not all of them again."""
+        after an ingest, the new quotes are indexed, not all of them again. `plan`
+        is `plan_index` of this corpus, if a worker asked for it first."""
         if previous._search is not None:
-            previous._search.sync(self.views)
+            previous._search.sync(self.views, plan)
             self._search, previous._search = previous._search, None
+
+    def plan_index(self, previous: Corpus) -> SyncPlan | None:
+        """What adopting `previous`'s index will change (the slow half of the sync)."""
+        return None if previous._search is None else previous._search.plan_sync(self.views)
 
     @property
     def index_ready(self) -> bool:

@@ -9,6 +9,7 @@ TinyDB and no widgets in this module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from store import Editor, StoreError
@@ -32,20 +33,23 @@ def sources(app: Any) -> list[Source]:
     return app.store.list(Source)
 
 
-def reload(app: Any) -> Corpus:
-    """Read the database again and show it on the main screen (as after an ingest)."""
-    return app.reload_corpus()
+def reload(app: Any, then: Callable[[Corpus], None] | None = None) -> None:
+    """Read the database again and show it on the main screen (as after an ingest);
+    `then` runs once it is shown (at once for a small database, see reload_corpus)."""
+    app.reload_corpus(then)
 
 
-def undo(app: Any, record_id: str | None = None) -> bool:
-    """`u`: undo the last recorded change (or a given one); say what was undone, or why not."""
+def undo(app: Any, record_id: str | None = None,
+         then: Callable[[Corpus], None] | None = None) -> bool:
+    """`u`: undo the last recorded change (or a given one); say what was undone, or why not.
+    `then` runs once the database is shown again (see `reload`)."""
     try:
         record = editor(app).undo(record_id)
     except StoreError as e:
         app.notify(f"Nothing undone: {one_line(str(e))}", severity="warning", markup=False,
                    timeout=5)
         return False
-    reload(app)
+    reload(app, then)
     app.notify(one_line(record.summary), title="Undone", markup=False, timeout=4)
     return True
 

@@ -26,11 +26,12 @@ from pathlib import Path
 from store import Store
 from store.models import Source, Statement
 from store.prebuild import Prebuilt, prebuild
+from store.search import SyncPlan
 from store.views import quote_views
 
 from .corpus import Corpus
 
-__all__ = ["SYNC_LIMIT", "is_small", "load"]
+__all__ = ["SYNC_LIMIT", "is_small", "load", "reread"]
 
 #: Up to this many statements, the explorer reads the database before it paints.
 SYNC_LIMIT = 5000
@@ -69,6 +70,30 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> tuple[Store, 
             gc.enable()
     _give_back_memory()
     return store, corpus
+
+
+def reread(store: Store, previous: Corpus) -> tuple[Store, Corpus, SyncPlan | None]:
+    """Read a database file again (for a reload in a worker), and plan how `previous`'s
+    index is brought in step with it (`Corpus.plan_index`).
+
+    Through a second handle on the file: the explorer's own may be written
+    meanwhile (a proposal saved from the proposals screen), and a reading
+    must never see a half-changed table. The new handle replaces the old one.
+    """
+    assert store.path is not None
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        fresh = Store.open(store.path)
+        corpus = Corpus.from_store(fresh)
+        fresh.release_memory()
+        plan = corpus.plan_index(previous)
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
+    _give_back_memory()
+    return fresh, corpus, plan
 
 
 class _Early(threading.Thread):

@@ -108,12 +108,16 @@ class CurationScreen(Screen[None]):
             return
         quotes = self.quote_list  # type: ignore[attr-defined]
         position = quotes.cursor
-        curation.reload(self.app)
-        rows = quotes.rows.views
-        if keep is not None:
-            position = next((i for i, v in enumerate(rows) if v.statement.id == keep), position)
-        if rows:
-            quotes.cursor = min(position, len(rows) - 1)
+
+        def shown(_corpus: object) -> None:
+            rows = quotes.rows.views
+            at = position
+            if keep is not None:
+                at = next((i for i, v in enumerate(rows) if v.statement.id == keep), position)
+            if rows:
+                quotes.cursor = min(at, len(rows) - 1)
+
+        curation.reload(self.app, shown)
         self.notify(message, timeout=3)
 
     # -- actors ------------------------------------------------------------------

@@ -117,10 +117,9 @@ class HistoryScreen(Screen[None]):
         self.query_one("#change-lines", Static).update(Content("\n".join(lines)))
 
     def action_undo(self) -> None:
-        if curation.undo(self.app):
-            self.show_records()
+        curation.undo(self.app, then=lambda _: self.show_records())
 
     def action_undo_selected(self) -> None:
         at = self.query_one("#records", OptionList).highlighted
-        if at is not None and curation.undo(self.app, self.records[at].id):
-            self.show_records()
+        if at is not None:
+            curation.undo(self.app, self.records[at].id, then=lambda _: self.show_records())

@@ -123,8 +123,7 @@ class ProposalsScreen(Screen[None]):
 
     def _saved(self, saved_id: str | None) -> None:
         if saved_id:
-            curation.reload(self.app)
-            self.show_proposals(keep=saved_id)
+            curation.reload(self.app, lambda _: self.show_proposals(keep=saved_id))
 
     def action_delete(self) -> None:
         proposal = self.current
@@ -139,13 +138,11 @@ class ProposalsScreen(Screen[None]):
             except StoreError as e:
                 self.notify(one_line(str(e)), severity="error", markup=False, timeout=6)
                 return
-            curation.reload(self.app)
-            self.show_proposals()
+            curation.reload(self.app, lambda _: self.show_proposals())
             self.notify("Proposal deleted: u undoes.", timeout=3)
 
         self.app.push_screen(ConfirmScreen(f"Delete the proposal {one_line(proposal.title)}?",
                                            f"{len(proposal.terms)} terms."), answered)
 
     def action_undo(self) -> None:
-        if curation.undo(self.app):
-            self.show_proposals()
+        curation.undo(self.app, then=lambda _: self.show_proposals())

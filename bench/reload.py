@@ -1,0 +1,92 @@
+"""After an edit in a large archive: how long the explorer stops answering.
+
+    python bench/reload.py [--n 100000] [--edits 3]
+
+The explorer runs headless on a copy of a generated archive (`bench/corpus.py`).
+Each edit deletes one quote through the store's recorded edits and asks the
+app to show the database again (what `x` then `y` does). Meanwhile a timer
+ticks every 10 ms on the app's event loop; the longest gap between two ticks
+is the longest time the screen could not answer a key. `done` is from the
+edit to the new reading on screen.
+
+Two ways in the same run: `worker` (the explorer as it is: a large database
+is read again in a worker, the index brought in step from a plan made
+there) and `in place` (the baseline: read and brought in step on the event
+loop, as the explorer does for a database of up to SYNC_LIMIT quotes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from itertools import pairwise
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.startup import archive
+from store import Editor
+from tui import app as app_module
+from tui.app import ExplorerApp
+
+_TICK_S = 0.01
+
+
+async def _edits(path: Path, edits: int, in_place: bool) -> tuple[list[float], list[float]]:
+    app_module.SYNC_LIMIT = 10**9 if in_place else _SYNC_LIMIT
+    app = ExplorerApp(path=path)
+    gaps, dones = [], []
+    async with app.run_test(size=(120, 36), headless=True) as pilot:
+        while app._loading:
+            await asyncio.sleep(0.05)
+        await pilot.pause()
+        for _ in range(edits):
+            victim = app.corpus.views[len(app.corpus.views) // 2].statement.id
+            shown = asyncio.Event()
+            ticks = [time.perf_counter()]
+
+            def tick(ticks: list[float] = ticks) -> None:
+                ticks.append(time.perf_counter())
+
+            timer = app.set_interval(_TICK_S, tick)
+            await asyncio.sleep(0.05)
+            start = time.perf_counter()
+            Editor(app.store).delete_quote(victim)
+            app.reload_corpus(lambda _c, shown=shown: shown.set())
+            await shown.wait()
+            done = time.perf_counter() - start
+            await asyncio.sleep(0.05)
+            timer.stop()
+            gaps.append(max(b - a for a, b in pairwise(ticks)))
+            dones.append(done)
+            assert victim not in app.corpus.index
+    return gaps, dones
+
+
+_SYNC_LIMIT = app_module.SYNC_LIMIT
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--edits", type=int, default=3)
+    args = ap.parse_args()
+    source = archive(args.n)
+    print(f"{args.n:,} quotes, {args.edits} edits each; seconds, median (max)")
+    print(f"{'':10} {'longest freeze':>18} {'edit to screen':>18}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, in_place in (("worker", False), ("in place", True)):
+            path = Path(tmp) / f"{label.replace(' ', '-')}.json"
+            shutil.copyfile(source, path)
+            gaps, dones = asyncio.run(_edits(path, args.edits, in_place))
+            print(f"{label:10} {statistics.median(gaps):8.2f} ({max(gaps):5.2f})     "
+                  f"{statistics.median(dones):8.2f} ({max(dones):5.2f})")
+
+
+if __name__ == "__main__":
+    main()
