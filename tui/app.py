@@ -140,12 +140,14 @@ class ExplorerApp(App[None]):
                 raise DatabaseMissing(f"{path} was moved or deleted; showing what was read")
             self.reload_corpus()
         except StoreError as e:
-            message = one_line(str(e))
-            if message != self._disk_problem:
-                self._disk_problem = message
-                self.notify(message, severity="error", markup=False, timeout=8)
-            return
-        self._disk_problem = None
+            self._say_disk_problem(str(e))
+
+    def _say_disk_problem(self, message: str) -> None:
+        """Once per problem: the file is looked at every second (`_reloaded` forgets it)."""
+        message = one_line(message)
+        if message != self._disk_problem:
+            self._disk_problem = message
+            self.notify(message, severity="error", markup=False, timeout=8)
 
     def reload_corpus(self, then: Callable[[Corpus], None] | None = None) -> None:
         """Read the store again and show it, the search index brought in step (only what
@@ -181,6 +183,7 @@ class ExplorerApp(App[None]):
                   then: Callable[[Corpus], None] | None) -> None:
         corpus.adopt_index(self.corpus, plan)
         self.store, self.corpus, self._loading = store, corpus, False
+        self._disk_problem = None
         self.main_screen.set_corpus(corpus)
         if then is not None:
             then(corpus)
@@ -189,8 +192,7 @@ class ExplorerApp(App[None]):
         """The file could not be read again: keep showing what was read, say why once."""
         self._loading = False
         self.main_screen.set_corpus(self.corpus)
-        self._disk_problem = one_line(message)
-        self.notify(self._disk_problem, severity="error", markup=False, timeout=8)
+        self._say_disk_problem(message)
 
     # -- actions ---------------------------------------------------------------
     def action_diff(self) -> None:
