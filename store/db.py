@@ -13,9 +13,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -240,12 +239,6 @@ class Store:
         # first (a quarter of the time to read 100,000 statements).
         docs = self._tables().get(MODELS[model], {})
         return [_from_doc(model, doc_id, doc) for doc_id, doc in docs.items()]
-
-    def documents(self, model: type[M]) -> Mapping[str, dict]:
-        """A table's documents as parsed, not checked: for a reader that only needs
-        a few fields of each and gets the checked objects from `list` too
-        (`store.prebuild`). Read-only: writes go through the methods below."""
-        return MappingProxyType(self._tables().get(MODELS[model], {}))
 
     def count(self, model: type[M]) -> int:
         return len(self._tables().get(MODELS[model], {}))

@@ -36,7 +36,6 @@ import numpy as np
 
 from .evaluate import evaluate
 from .index import DocMeta, Segment
-from .prebuild import Prebuilt
 from .query import Query, fold, parse_query
 from .tokens import token_spans, tokenize_many
 from .views import QuoteView
@@ -140,14 +139,11 @@ class _Part:
 
     __slots__ = ("order", "segment", "views")
 
-    def __init__(self, views: list[QuoteView], first: int,
-                 segment: Segment | None = None) -> None:
+    def __init__(self, views: list[QuoteView], first: int) -> None:
         self.views = views
-        if segment is None:
-            with _collector_paused():
-                segment = Segment(tokenize_many([v.statement.text for v in views]),
-                                  _meta(views))
-        self.segment = segment
+        with _collector_paused():
+            self.segment = Segment(tokenize_many([v.statement.text for v in views]),
+                                   _meta(views))
         self.order = np.arange(first, first + len(views), dtype=np.int64)
 
 
@@ -251,16 +247,12 @@ class SearchResult:
 class QuoteSearch:
     """An index over quote views; `search` answers a query string."""
 
-    def __init__(self, views: Iterable[QuoteView] = (), prebuilt: Prebuilt | None = None) -> None:
-        """Index `views`; or take `prebuilt` (`store.prebuild`) if it is over exactly
-        these statements in this order."""
+    def __init__(self, views: Iterable[QuoteView] = ()) -> None:
         views = list(views)
         self._lock = threading.RLock()
         self._speaker: dict[str, str] = {}
         self._note_speakers(views)
-        if prebuilt is not None and prebuilt.ids != [v.statement.id for v in views]:
-            prebuilt = None
-        self._main = _Part(views, 0, prebuilt.segment if prebuilt else None)
+        self._main = _Part(views, 0)
         self._fresh: list[QuoteView] = []
         self._delta: _Part | None = None
         self._next = len(views)

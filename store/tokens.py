@@ -4,14 +4,16 @@ The search index must see the same words as the highlighter, which runs
 `WORD` over a quote and folds each match (`token_spans`). Doing that word by
 word is about 10 µs a quote in Python: 1 s for 100,000 quotes. `tokenize_many`
 gets the same words in bulk: the texts are joined, every ASCII byte that can
-never be part of a word becomes a space (one `bytes.translate`), and Arrow
-splits the rest into runs and numbers the distinct ones in C++ (no Python
-object per word; 35 million words at 1,000,000 quotes). A run that is plain
-ASCII letters and digits is a word as it stands (lower-cased, which is its
-fold); any other run (an apostrophe, a letter with an accent, typographic
-punctuation) goes through `WORD` and `fold`. Either way that is once per
-distinct run: news English is Zipfian, so a chunk of 16,000 quotes has some
-600,000 runs but only 10,000 distinct ones.
+never be part of a word becomes a space (one `bytes.translate`), and the runs
+left are split in one call. A run that is plain ASCII letters and digits is a
+word as it stands (lower-cased, which is its fold); any other run (an
+apostrophe, a letter with an accent, typographic punctuation) goes through
+`WORD` and `fold`, once per distinct run. Runs repeat (news English is
+Zipfian), so almost every run is a dictionary hit.
+
+(Arrow's kernels split and number the runs about 0.2 s faster per 100,000
+quotes, but importing pyarrow costs that much again and 33 MB of resident
+memory, and its allocator kept 90 MB more: measured, and left out.)
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from .query import WORD, fold
 
 __all__ = ["Tokenized", "token_spans", "tokenize_many"]
 
-_CHUNK = 16384  # texts tokenized together (about 4 MB of text)
+_CHUNK = 8192  # texts tokenized together
 _GONE = np.iinfo(np.int32).min  # a code marked for removal
 _SEP = "\x01"  # between two texts; control characters are stripped from stored text
 _KEEP = set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'\x01")
@@ -59,9 +61,8 @@ class _Runs(dict):
     def __init__(self) -> None:
         super().__init__()
         self.term_ids: dict[str, int] = {}
-        self.several: list[tuple[int, ...]] = [()]
+        self.several: list[tuple[int, ...]] = []
         self[_SEP] = -1
-        self[""] = -2  # no word: what a split finds before a leading space
 
     def _id(self, term: str) -> int:
         found = self.term_ids.get(term)
@@ -100,54 +101,28 @@ def tokenize_many(texts: Sequence[str]) -> Tokenized:
     """The words of every text, as `token_spans` would fold them, in bulk."""
     if not texts:
         return Tokenized([], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
-    from concurrent.futures import ThreadPoolExecutor
-
     runs = _Runs()
+    # In chunks: a run is a str object while it is looked up, ~60 bytes each;
+    # 3.5 million at once would be a 200 MB peak for 100,000 quotes.
     chunks = []
-    parts = [texts[at:at + _CHUNK] for at in range(0, len(texts), _CHUNK)]
-    # Two threads: Arrow's kernels release the GIL, so one chunk is split
-    # while the runs of the one before are looked up here.
-    with ThreadPoolExecutor(2) as pool:
-        for split in pool.map(_split_runs, parts):
-            if split is None:  # a text holds the separator: not from the store
-                pool.shutdown(cancel_futures=True)
-                return _tokenize_slowly(texts)
-            distinct, indices = split
-            codes = np.fromiter(map(runs.__getitem__, distinct), dtype=np.int32,
-                                count=len(distinct))
-            chunks.append(codes[indices])
-    # The last separator closes the last text (what follows it is no word).
-    flat_ids = _expand(np.concatenate(chunks), runs.several)[:-1]
+    for at in range(0, len(texts), _CHUNK):
+        part = texts[at:at + _CHUNK]
+        joined = f" {_SEP} ".join(part) + f" {_SEP} "
+        if joined.count(_SEP) != len(part):  # not from the store: take the slow, exact way
+            return _tokenize_slowly(texts)
+        pieces = joined.encode("utf-8", "surrogatepass").translate(_TABLE).decode(
+            "utf-8", "surrogatepass").split()
+        del joined
+        chunks.append(np.fromiter(map(runs.__getitem__, pieces), dtype=np.int32,
+                                  count=len(pieces)))
+    # The last separator closes the last text.
+    flat = _expand(np.concatenate(chunks), runs.several)[:-1]
     del chunks
-    seps = np.flatnonzero(flat_ids == -1)
-    bounds = np.concatenate(([-1], seps, [len(flat_ids)]))
+    seps = np.flatnonzero(flat == -1)
+    bounds = np.concatenate(([-1], seps, [len(flat)]))
     lengths = np.diff(bounds) - 1
-    ids = flat_ids[flat_ids != -1] if len(seps) else flat_ids
+    ids = flat[flat != -1] if len(seps) else flat
     return Tokenized(list(runs.term_ids), ids, lengths.astype(np.int64))
-
-
-def _split_runs(texts: Sequence[str]) -> tuple[list[str], np.ndarray] | None:
-    """The distinct runs of some texts, and which one stands at each place.
-
-    Texts are joined with a separator run between them (and after the last);
-    every ASCII byte that is never part of a word becomes a space, and Arrow
-    splits on spaces and numbers the distinct runs in C++: no Python object
-    per word, and with the GIL released. None if a text holds the separator.
-    """
-    import pyarrow as pa  # imported with the index, never by `peace-tui --help`
-    import pyarrow.compute as pc
-
-    joined = f" {_SEP} ".join(texts) + f" {_SEP} "
-    if joined.count(_SEP) != len(texts):
-        return None
-    data = joined.encode("utf-8", "surrogatepass").translate(_TABLE)
-    del joined
-    blob = pa.array([data], type=pa.large_binary()).view(pa.large_string())
-    del data
-    coded = pc.dictionary_encode(pc.list_flatten(pc.ascii_split_whitespace(blob)))
-    distinct = [r.decode("utf-8", "surrogatepass")
-                for r in coded.dictionary.cast(pa.large_binary()).to_pylist()]
-    return distinct, coded.indices.to_numpy(zero_copy_only=False)
 
 
 def _expand(flat: np.ndarray, several: list[tuple[int, ...]]) -> np.ndarray:

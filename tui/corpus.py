@@ -16,7 +16,6 @@ from store import Store
 from store.diff import DiffRow, diff_proposals
 from store.issue_codes import lookup
 from store.models import Actor, Proposal
-from store.prebuild import Prebuilt
 from store.query import fold
 from store.search import QuoteSearch, SearchResult, Spans, SyncPlan
 from store.views import QuoteView, quote_views, statement_counts
@@ -119,11 +118,6 @@ class Corpus:
         if self._search is None:
             self._search = QuoteSearch(self.views)
         return self._search
-
-    def build_index(self, prebuilt: Prebuilt | None = None) -> None:
-        """Build the index now (in a loader's worker), from `prebuilt` if it fits."""
-        if self._search is None:
-            self._search = QuoteSearch(self.views, prebuilt)
 
     def adopt_index(self, previous: Corpus, plan: SyncPlan | None = None) -> None:
         """Take over an older corpus's index, brought in step (see QuoteSearch.sync):

@@ -19,13 +19,11 @@ import contextlib
 import ctypes
 import ctypes.util
 import gc
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from store import Store
-from store.models import Source, Statement
-from store.prebuild import Prebuilt, prebuild
+from store.models import Statement
 from store.search import SyncPlan
 from store.views import quote_views
 
@@ -53,17 +51,13 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> tuple[Store, 
             store = Store.open(source)
         count = store.count(Statement)
         progress(f"Reading {count:,} quotes…")
-        # The index is made from the parsed file on the other core while the
-        # documents are checked here (see store.prebuild).
-        early = _Early(store)
         bundle = store.bundle()
         views = quote_views(bundle)
         corpus = Corpus(views, bundle.actors, bundle.proposals)
         del bundle
-        progress(f"Indexing {count:,} quotes…")
-        prebuilt = early.result()
         store.release_memory()
-        corpus.build_index(prebuilt)
+        progress(f"Indexing {count:,} quotes…")
+        corpus.index  # noqa: B018 - built here, in the worker, not on the first keystroke
     finally:
         gc.freeze()
         if was:
@@ -94,25 +88,6 @@ def reread(store: Store, previous: Corpus) -> tuple[Store, Corpus, SyncPlan | No
             gc.enable()
     _give_back_memory()
     return fresh, corpus, plan
-
-
-class _Early(threading.Thread):
-    """`prebuild` in a daemon thread: a database refused meanwhile need not wait for it."""
-
-    def __init__(self, store: Store) -> None:
-        super().__init__(name="prebuild-index", daemon=True)
-        self._args = (store.documents(Source), store.documents(Statement))
-        self._found: Prebuilt | None = None
-        self.start()
-
-    def run(self) -> None:
-        # Not as this program writes it: the loader indexes the checked objects.
-        with contextlib.suppress(LookupError, TypeError, ValueError, AttributeError):
-            self._found = prebuild(*self._args)
-
-    def result(self) -> Prebuilt | None:
-        self.join()
-        return self._found
 
 
 def _give_back_memory() -> None:
