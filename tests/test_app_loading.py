@@ -38,7 +38,9 @@ async def test_a_large_store_says_what_it_is_reading(sample_db: Path, monkeypatc
     app = ExplorerApp(Store.open(sample_db))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert seen == ["Reading 21 quotes…", "Indexing 21 quotes…"]
+        assert seen[0] == "Reading 21 quotes…" and seen[-1] == "Indexing 21 quotes…"
+        assert seen[-2] == "Reading 21 quotes… 100%"  # how far the checking is, as it goes
+        assert all(m.startswith("Reading 21 quotes… ") and m.endswith("%") for m in seen[1:-1])
         assert app.query_one(QuoteList).row_count == 21
         app.main_screen.show_loading("Reading 3 quotes…")
         assert app.query_one(QuoteList).empty_message == "Reading 3 quotes…"
@@ -99,6 +101,15 @@ def large(monkeypatch):
     monkeypatch.setattr("tui.app.SYNC_LIMIT", 0)
 
 
+async def _until(pilot, condition, tries: int = 200) -> None:
+    """Pause until a condition holds (settle would wait for the held reading too)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the screen never got there")
+
+
 def _held_reread(monkeypatch):
     """reread that waits for the test to let it go: what the screen does meanwhile."""
     import threading
@@ -134,9 +145,9 @@ async def test_after_an_edit_a_large_database_is_read_in_a_worker(sample_db, lar
         assert quotes.row_count == 21 and app._loading
         assert app.main_screen.check_action("delete_quote", ()) is False  # edits wait
         app.main_screen.search_box.value = "ceasefire"
-        await pilot.pause()
-        assert 0 < quotes.row_count < 21  # searching still answers
+        await _until(pilot, lambda: 0 < quotes.row_count < 21)  # searching still answers
         app.main_screen.search_box.value = ""
+        await _until(pilot, lambda: quotes.row_count == 21)
         go.set()
         await settle(pilot)
         assert quotes.row_count == 20 and not app._loading

@@ -108,3 +108,20 @@ def test_objects_read_share_their_fields_set_and_copies_get_their_own(sample_sto
     copy = first.model_copy(update={"context": "changed"})
     assert copy.context == "changed" and first.model_fields_set == before
     assert second.model_fields_set == before
+
+
+def test_bundle_says_how_far_it_has_read(tmp_path):
+    import orjson
+
+    from bench.corpus import generate
+
+    path = tmp_path / "big.json"
+    tables = generate(3000, 1)
+    path.write_bytes(orjson.dumps(tables))
+    store = Store.open(path)
+    heard: list[tuple[int, int]] = []
+    read = store.bundle(lambda done, total: heard.append((done, total)))
+    total = sum(len(tables[t]) for t in ("actors", "sources", "statements", "proposals"))
+    assert heard[-1] == (total, total) and len(heard) > 3
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard)
+    assert read == store.bundle()

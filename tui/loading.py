@@ -51,7 +51,8 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> tuple[Store, 
             store = Store.open(source)
         count = store.count(Statement)
         progress(f"Reading {count:,} quotes…")
-        bundle = store.bundle()
+        bundle = store.bundle(lambda done, total: progress(
+            f"Reading {count:,} quotes… {100 * done // max(total, 1)}%"))
         views = quote_views(bundle)
         corpus = Corpus(views, bundle.actors, bundle.proposals)
         del bundle
