@@ -18,7 +18,7 @@ memory, and its allocator kept 90 MB more: measured, and left out.)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -97,8 +97,11 @@ def _fold_word(word: str) -> str:
     return found
 
 
-def tokenize_many(texts: Sequence[str]) -> Tokenized:
-    """The words of every text, as `token_spans` would fold them, in bulk."""
+def tokenize_many(texts: Sequence[str],
+                  progress: Callable[[int, int], None] | None = None) -> Tokenized:
+    """The words of every text, as `token_spans` would fold them, in bulk.
+
+    `progress(done, total)` hears how many texts are read, chunk by chunk."""
     if not texts:
         return Tokenized([], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
     runs = _Runs()
@@ -115,6 +118,8 @@ def tokenize_many(texts: Sequence[str]) -> Tokenized:
         del joined
         chunks.append(np.fromiter(map(runs.__getitem__, pieces), dtype=np.int32,
                                   count=len(pieces)))
+        if progress is not None:
+            progress(at + len(part), len(texts))
     # The last separator closes the last text.
     flat = _expand(np.concatenate(chunks), runs.several)[:-1]
     del chunks
