@@ -223,7 +223,8 @@ class SearchResult:
             docs, tf, _ = seg.postings(lo, hi)
             count += np.bincount(docs, weights=tf, minlength=seg.n).astype(np.int64)
         for phrase in dict.fromkeys(q.phrases):
-            count += np.bincount(seg.doc_of(seg.phrase_starts(phrase.split())), minlength=seg.n)
+            docs, found = seg.phrase_docs(phrase.split())
+            count[docs] += found
         return count[m.docs]
 
 

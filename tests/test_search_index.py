@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 import store.evaluate as evaluate
@@ -98,3 +99,61 @@ def test_issue_codes_are_matched_whatever_their_case():
     assert seg.issue_docs("ce").tolist() == [0, 1]
     assert seg.issue_docs("tjsan").tolist() == [1]
     assert seg.issue_docs("x-none").tolist() == []
+
+
+def _segment(texts: list[str]):
+    from store.index import DocMeta, Segment
+    from store.tokens import tokenize_many
+
+    n = len(texts)
+    return Segment(tokenize_many(texts), DocMeta(["x"] * n, [[] for _ in texts], [0] * n))
+
+
+def _phrase_reference(texts: list[str], words: list[str]) -> dict[int, int]:
+    """Per document, how many times the words stand one after the other in it."""
+    found = {}
+    for d, text in enumerate(texts):
+        terms = [t for t, _, _ in token_spans(text)]
+        count = sum(terms[i:i + len(words)] == words for i in range(len(terms)))
+        if count:
+            found[d] = count
+    return found
+
+
+def test_a_phrase_never_runs_across_two_quotes():
+    texts = ["the war of", "the war", "war of the", "of the war of the war", "", "of", "the"]
+    seg = _segment(texts)
+    for phrase in ["of the", "war of", "of the war", "the war of the", "of", "the of"]:
+        words = phrase.split()
+        docs, counts = seg.phrase_docs(words)
+        assert dict(zip(docs.tolist(), counts.tolist(), strict=True)) == _phrase_reference(
+            texts, words), phrase
+        starts = seg.phrase_starts(words)
+        assert len(starts) == sum(counts.tolist())
+        assert seg.doc_of(starts).tolist() == np.repeat(docs, counts).tolist()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_phrases_on_random_texts_match_a_scan(seed, monkeypatch):
+    """Every way through the phrase code: any rarest word, pairs read in order or
+    by binary search (forced both ways), few or many matches."""
+    import store.index as index
+
+    rng = np.random.default_rng(seed)
+    # A skewed vocabulary: some words in most quotes, some in a few.
+    vocab = ["of", "the", "war", "peace", "a", "talks", "kyiv", "rare"]
+    p = np.array([30, 30, 10, 8, 10, 6, 4, 1], dtype=float)
+    texts = [" ".join(rng.choice(vocab, size=rng.integers(0, 12), p=p / p.sum()))
+             for _ in range(300)]
+    seg = _segment(texts)
+    phrases = [rng.choice(vocab, size=rng.integers(1, 5)).tolist() for _ in range(40)]
+    phrases += [["of", "the"], ["the", "of"], ["of", "the", "rare"], ["rare", "of", "the"]]
+    for scan in [0, 64, 10**9]:
+        monkeypatch.setattr(index, "_SCAN", scan)
+        for words in phrases:
+            docs, counts = seg.phrase_docs(words)
+            assert dict(zip(docs.tolist(), counts.tolist(), strict=True)) == _phrase_reference(
+                texts, words), (scan, words)
+            starts = seg.phrase_starts(words)
+            assert seg.doc_of(starts).tolist() == np.repeat(docs, counts).tolist()
+    assert seg.phrase_docs(["of", "unknown"])[0].tolist() == []
