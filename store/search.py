@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -137,6 +137,41 @@ class _Matches:
     scores: np.ndarray
 
 
+def _best(scores: np.ndarray, dates_of: Callable[[np.ndarray], np.ndarray],
+          limit: int | None) -> np.ndarray:
+    """The matches (indices into `scores`) best first: score to 1/1024, then the
+    most recent, then the first; only the first `limit` of that order if given.
+
+    With a limit, only what can be among the best is looked at: the limit-th
+    best score of every 16th match is at most the limit-th best of all, so a
+    match scoring below it (less a rounding step) cannot be in the first
+    `limit`. At 1,000,000 quotes a common word matches 78,000: this ranks a few
+    hundred instead of computing and partitioning 78,000 keys."""
+    n = len(scores)
+    if limit is not None and limit <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if limit is not None and n > 64 * limit:
+        sample = scores[::16]
+        floor = np.partition(sample, len(sample) - limit)[len(sample) - limit]
+        at = np.flatnonzero(scores >= floor - 2 / 1024)
+    else:
+        at = np.arange(n)
+    # Score (to 1/1024), then the date: one integer key, largest first.
+    key = (np.round(scores[at] * 1024).astype(np.int64) << 20) + dates_of(at)
+    return at[_first(key, limit)]
+
+
+def _first(key: np.ndarray, limit: int | None) -> np.ndarray:
+    """Indices of the largest keys, largest first, ties in index order; `limit` of them."""
+    if limit is None or limit >= len(key):
+        return np.argsort(-key, kind="stable")
+    kth = np.partition(key, len(key) - limit)[len(key) - limit]
+    above = np.flatnonzero(key > kth)
+    top = np.concatenate((above, np.flatnonzero(key == kth)[:limit - len(above)]))
+    top.sort()
+    return top[np.argsort(-key[top], kind="stable")]
+
+
 class SearchResult:
     """The quotes that match a query: ranked (`hits`, `top`) or in display order.
 
@@ -159,27 +194,27 @@ class SearchResult:
         return match_spans(view.statement.text, self.query, self.alternatives)
 
     def _ranked(self, limit: int | None) -> list[tuple[_Part, int, float]]:
-        keys, refs = [], []
-        for k, m in enumerate(self._matches):
-            seg = m.part.segment
-            # Score (to 1/1024), then the date: one integer key, largest first.
-            key = (np.round(m.scores * 1024).astype(np.int64) << 20) + seg.date[m.docs]
-            keys.append(key)
-            refs.append(np.full(len(m.docs), k, dtype=np.int32))
-        if not keys:
+        ms = self._matches
+        if not ms:
             return []
-        key = np.concatenate(keys)
-        if limit is not None and limit < len(key):
-            top = np.argpartition(-key, limit)[:limit]
-            top.sort()
-            top = top[np.argsort(-key[top], kind="stable")]
-        else:
-            top = np.argsort(-key, kind="stable")
-        which = np.concatenate(refs)[top]
-        local = np.concatenate([m.docs for m in self._matches])[top]
-        score = np.concatenate([m.scores for m in self._matches])[top]
-        return [(self._matches[w].part, d, s)
-                for w, d, s in zip(which.tolist(), local.tolist(), score.tolist(), strict=True)]
+        scores = ms[0].scores if len(ms) == 1 else np.concatenate([m.scores for m in ms])
+        cuts = np.cumsum([0] + [len(m.docs) for m in ms])
+        best = _best(scores, lambda at: self._dates(at, cuts), limit)
+        part = np.searchsorted(cuts, best, side="right") - 1
+        local = np.zeros(len(best), dtype=np.int64)
+        for k, m in enumerate(ms):
+            inside = part == k
+            local[inside] = m.docs[best[inside] - cuts[k]]
+        return [(ms[k].part, d, s) for k, d, s in
+                zip(part.tolist(), local.tolist(), scores[best].tolist(), strict=True)]
+
+    def _dates(self, at: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+        """The date of each match `at` (numbered over all parts, one after another)."""
+        out = np.zeros(len(at), dtype=np.int64)
+        for k, m in enumerate(self._matches):
+            inside = (at >= cuts[k]) & (at < cuts[k + 1])
+            out[inside] = m.part.segment.date[m.docs[at[inside] - cuts[k]]]
+        return out
 
     def top(self, limit: int) -> list[Hit]:
         """The `limit` best hits, best first, with their spans."""

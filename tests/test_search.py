@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -179,3 +180,27 @@ def test_sync_indexes_only_what_changed(sample):
     assert [h.view.statement.text for h in index.search("zebra").hits] == ["a wholly new zebra"]
     places, _ = index.search("zebra").in_order()
     assert places == [0]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_best_few_are_the_first_of_the_full_ranking(seed):
+    """`top(k)` looks at a sample's k-th score first: it must still be the full
+    order's first k, ties (same score to 1/1024, same date) in match order."""
+    import numpy as np
+
+    from store.search import _best
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 20000))
+    scores = rng.choice([3.0, 6.0, 9.0, 1.2345, 1.2346, 7.5], size=n) + (
+        rng.random(n) * 1e-4 if seed % 2 else 0)
+    dates = rng.integers(0, 3, size=n)
+
+    def full_order():
+        key = (np.round(scores * 1024).astype(np.int64) << 20) + dates
+        return np.argsort(-key, kind="stable")
+
+    order = full_order()
+    assert _best(scores, lambda at: dates[at], None).tolist() == order.tolist()
+    for limit in [0, 1, 5, 20, n, n + 3]:
+        assert _best(scores, lambda at: dates[at], limit).tolist() == order[:limit].tolist()

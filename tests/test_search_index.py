@@ -157,3 +157,17 @@ def test_phrases_on_random_texts_match_a_scan(seed, monkeypatch):
             starts = seg.phrase_starts(words)
             assert seg.doc_of(starts).tolist() == np.repeat(docs, counts).tolist()
     assert seg.phrase_docs(["of", "unknown"])[0].tolist() == []
+
+
+def test_the_best_twenty_over_two_segments_are_the_first_twenty_of_all(archive):
+    views, _ = archive
+    index = QuoteSearch(views[:1000])
+    for v in views[1000:]:
+        index.add(v)  # into the small second segment
+    assert len(index._parts()) == 2
+    for text in QUERIES:
+        full = index.search(text)
+        top = index.search(text, limit=20)
+        assert top.total == full.total, text
+        assert [(h.view.statement.id, h.score) for h in top.hits] == [
+            (h.view.statement.id, h.score) for h in full.hits[:20]], text
