@@ -26,6 +26,8 @@ __all__ = ["evaluate"]
 PHRASE_WEIGHT = 3.0
 #: scales the sparse way's estimated cost in the choice (tests force one way: 0 or 1e9)
 SPARSE_BELOW = 1 / 16
+#: a list up to this many times the candidates is checked with a bitmap (tests force 0 or 1e9)
+BITMAP_UP_TO = 8
 
 
 _Counted = tuple[np.ndarray, np.ndarray]  # documents (ascending, each once), a count each
@@ -125,6 +127,16 @@ def _in_sorted(values: np.ndarray, among: np.ndarray) -> np.ndarray:
     return among[at] == values
 
 
+def _holds(seg: Segment, cand: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Which candidates are in `docs` (ascending): a bitmap set at `docs` when it is
+    not much longer than the candidates (linear in both), else a binary search
+    per candidate (two words of 60,000 documents each at 1,000,000: 0.2 ms
+    instead of 1.2)."""
+    if len(docs) <= BITMAP_UP_TO * len(cand):
+        return seg.member(cand, docs)
+    return _in_sorted(cand, docs)
+
+
 def _sums(cand: np.ndarray, docs: np.ndarray, weights: np.ndarray | None,
           seg: Segment, unique: bool = False) -> np.ndarray:
     """Per candidate, the total weight (or count) of its entries in docs.
@@ -171,7 +183,7 @@ def _sparse(seg: Segment, q: Query, words: list[_Word], phrases: list[_Counted],
         allowed = np.array([a in speaking for a in seg.actor_ids], dtype=bool)
         keep(allowed[seg.actor[cand]] if len(allowed) else np.zeros(len(cand), dtype=bool))
     for code in q.issues:
-        keep(_in_sorted(cand, seg.issue_docs(code)))
+        keep(_holds(seg, cand, seg.issue_docs(code)))
     if q.after:
         keep(seg.date[cand] >= q.after.toordinal())
     if q.before:
@@ -179,11 +191,11 @@ def _sparse(seg: Segment, q: Query, words: list[_Word], phrases: list[_Counted],
         keep((d < q.before.toordinal()) & (d > 0))
     for docs, w, *_ in lists:
         if docs is not driver and len(cand):
-            keep(_in_sorted(cand, docs) if w is None or w.single else seg.member(cand, docs))
+            keep(_holds(seg, cand, docs) if w is None or w.single else seg.member(cand, docs))
     for excluded in q.excluded:
         t = seg.term(excluded)
         if t is not None and len(cand):
-            keep(~_in_sorted(cand, seg.postings(t, t + 1)[0]))
+            keep(~_holds(seg, cand, seg.postings(t, t + 1)[0]))
     if len(cand):
         for docs, w, *rest in lists:
             if docs is driver:

@@ -204,3 +204,13 @@ def test_the_best_few_are_the_first_of_the_full_ranking(seed):
     assert _best(scores, lambda at: dates[at], None).tolist() == order.tolist()
     for limit in [0, 1, 5, 20, n, n + 3]:
         assert _best(scores, lambda at: dates[at], limit).tolist() == order[:limit].tolist()
+
+
+def test_a_speaker_added_later_is_found_by_a_speaker_query_asked_before(sample):
+    views = quote_views(sample)
+    macron = [v for v in views if v.speaker == "Emmanuel Macron"]
+    rest = [v for v in views if v.speaker != "Emmanuel Macron"]
+    index = QuoteSearch(rest)
+    assert index.search("speaker:macron").hits == []  # the answer is remembered ...
+    index.add(macron[0])
+    assert [h.view for h in index.search("speaker:macron").hits] == [macron[0]]  # ... not kept

@@ -54,11 +54,14 @@ def archive():
     return views, QuoteSearch(views)
 
 
-@pytest.mark.parametrize("way", ["dense", "sparse", "chosen"])
+@pytest.mark.parametrize("way", ["dense", "sparse", "sparse bitmaps", "sparse searches",
+                                 "chosen"])
 def test_every_way_finds_what_a_scan_finds(archive, monkeypatch, way):
     views, index = archive
     if way != "chosen":
         monkeypatch.setattr(evaluate, "SPARSE_BELOW", 0.0 if way == "dense" else 2.0)
+    if way.startswith("sparse "):
+        monkeypatch.setattr(evaluate, "BITMAP_UP_TO", 1e9 if way.endswith("bitmaps") else 0)
     for text in QUERIES:
         result = index.search(text)
         if result.fuzzy:
