@@ -203,7 +203,8 @@ def _sparse(seg: Segment, q: Query, words: list[_Word], phrases: list[_Counted],
             if w is None:
                 score += PHRASE_WEIGHT * _sums(cand, docs, rest[0].astype(np.float64), seg, True)
                 continue
-            score += _sums(cand, w.docs, w.weights, seg, w.single)
-            if w.exact is not None:
-                score += _sums(cand, w.exact[0], w.exact[1], seg, True)
+            found = _sums(cand, w.docs, w.weights, seg, w.single)
+            score += found
+            if w.exact is not None:  # one term, typed in full: its own weights again
+                score += found if w.single else _sums(cand, w.exact[0], w.exact[1], seg, True)
     return cand, score

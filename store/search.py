@@ -25,11 +25,12 @@ statement is re-indexed a bounded number of times).
 from __future__ import annotations
 
 import gc
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import repeat
 
 import numpy as np
@@ -75,6 +76,9 @@ def _speaker_text(view: QuoteView) -> str:
 
 def match_spans(text: str, q: Query, alternatives: dict[str, set[str]] | None = None) -> Spans:
     """Where a text matches a query's words and phrases (sorted, each span once)."""
+    if alternatives is None and not q.phrases and text.isascii():
+        words = _ascii_words(tuple(dict.fromkeys(q.words)))
+        return tuple(m.span() for m in words.finditer(text.lower())) if words else ()
     tokens = token_spans(text)
     spans: set[tuple[int, int]] = set()
     for word in dict.fromkeys(q.words):
@@ -91,6 +95,20 @@ def match_spans(text: str, q: Query, alternatives: dict[str, set[str]] | None = 
             if t == first and terms[i:i + n] == words:
                 spans.add((tokens[i][1], tokens[i + n - 1][2]))
     return tuple(sorted(spans))
+
+
+@lru_cache(maxsize=64)
+def _ascii_words(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The words of ASCII text (lower-cased: its fold) that start with one of `words`.
+
+    The same words as `token_spans` finds and keeps, without a match object
+    and a fold per word of the text: a word (`WORD`: letters and digits,
+    inner apostrophes) starts at a letter or digit that follows neither one
+    nor an apostrophe after one."""
+    if not words:
+        return None
+    starts = "|".join(map(re.escape, words))
+    return re.compile(rf"(?<![a-z0-9])(?<![a-z0-9]')(?:{starts})[a-z0-9]*(?:'[a-z0-9]+)*")
 
 
 @contextmanager

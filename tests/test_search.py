@@ -214,3 +214,28 @@ def test_a_speaker_added_later_is_found_by_a_speaker_query_asked_before(sample):
     assert index.search("speaker:macron").hits == []  # the answer is remembered ...
     index.add(macron[0])
     assert [h.view for h in index.search("speaker:macron").hits] == [macron[0]]  # ... not kept
+
+
+@given(st.text(alphabet="aAb' _-.0\n", max_size=40) | st.text(alphabet="ab'’ _0Éé", max_size=40),
+       st.lists(st.text(alphabet="ab'0é", min_size=1, max_size=4), max_size=3))
+def test_spans_of_ascii_text_are_those_of_the_tokens(text, typed):
+    """Plain ASCII takes a shortcut (one regular expression): the same spans."""
+    from store.query import Query, tokenize
+    from store.search import match_spans
+
+    words = tuple(w for t in typed for w in tokenize(t))
+    expected = tuple(sorted({(s, e) for t, s, e in token_spans(text)
+                             if any(t.startswith(w) for w in words)}))
+    assert match_spans(text, Query(words=words)) == expected
+
+
+@pytest.mark.parametrize("text", ["a'b b", "x 'tis t", "don't Don'T do", "a''b b'", "_ab ab_cd b",
+                                  "9a a9 a", "b.a 'b a-b", "ab'ba'b b", "a' b 'a"])
+def test_spans_of_tricky_ascii_words(text):
+    from store.query import Query
+    from store.search import match_spans
+
+    for words in [("b",), ("a",), ("t",), ("do",), ("don't",), ("a", "b"), ("ab",), ("a9",)]:
+        expected = tuple(sorted({(s, e) for t, s, e in token_spans(text)
+                                 if any(t.startswith(w) for w in words)}))
+        assert match_spans(text, Query(words=words)) == expected, (text, words)
