@@ -204,17 +204,26 @@ class Segment:
         docs, tf, _ = self.postings(t, t + 1)
         if len(words) == 1 and len(docs) and tf.max() < 65535:  # one word: its postings
             return docs, tf.astype(np.int64)
-        if hit.dtype != bool and len(hit) * 16 < len(pos):  # a few: a binary search each
+        # A binary search per match costs about as much as 64 positions read in order.
+        if hit.dtype == bool:
+            hit = np.flatnonzero(hit) if np.count_nonzero(hit) * 64 < len(pos) else hit
+        if hit.dtype != bool and len(hit) * 64 < len(pos):  # a few: a binary search each
             return _counted(self.doc_of(pos[hit]))
         if hit.dtype != bool:
             mask = np.zeros(len(pos), dtype=bool)
             mask[hit] = True
             hit = mask
-        ends = np.cumsum(tf, dtype=np.int64)
+        small = np.int32 if len(pos) < 2**31 else np.int64
+        ends = np.cumsum(tf, dtype=small)
         if not len(ends) or ends[-1] != len(pos):  # a count was capped at 65535
             return _counted(self.doc_of(pos[hit]))
-        running = np.cumsum(hit, dtype=np.int32 if len(hit) < 2**31 else np.int64)
-        per = np.diff(running[ends - 1], prepend=0)
+        running = np.empty(len(pos) + 1, dtype=small)  # matches before each position
+        running[0] = 0
+        np.cumsum(hit, dtype=small, out=running[1:])
+        upto = running.take(ends)  # matches up to the end of each document's group
+        per = np.empty_like(upto)
+        per[0] = upto[0]
+        np.subtract(upto[1:], upto[:-1], out=per[1:])
         some = np.flatnonzero(per != 0)
         return docs[some], per[some].astype(np.int64)
 
