@@ -174,3 +174,13 @@ def test_the_best_twenty_over_two_segments_are_the_first_twenty_of_all(archive):
         assert top.total == full.total, text
         assert [(h.view.statement.id, h.score) for h in top.hits] == [
             (h.view.statement.id, h.score) for h in full.hits[:20]], text
+
+
+def test_a_phrase_in_a_quote_holding_a_word_more_than_65535_times():
+    """Counts in the postings stop at 65535; the phrase counts must not."""
+    texts = ["the " * 65540 + "of the war", "of the", "the the"]
+    seg = _segment(texts)
+    for words in [["the", "the"], ["of", "the"], ["the"], ["the", "war"]]:
+        docs, counts = seg.phrase_docs(words)
+        assert dict(zip(docs.tolist(), counts.tolist(), strict=True)) == _phrase_reference(
+            texts, words), words
