@@ -14,9 +14,10 @@ Layout (compressed sparse rows, terms in sorted order):
   `post_tf` how often, `post_w` its BM25 weight there.
 - `pos[poff[t]:poff[t+1]]` are the positions of term t, counted over all
   documents laid end to end with a gap of one between two documents; the
-  term at each position is kept too (made on the first phrase). "a b" is
-  found as the positions p of a (the rarer) with b at p + 1, and no phrase
-  runs across two quotes.
+  term after each of them is kept too, in the same order (made on the first
+  phrase). "a b" is found as the positions of a whose next term is b: one
+  sequential read, however common a is; no phrase runs across two quotes
+  (after a document's last word comes the gap).
 - `date` (ordinal, 0 = unknown), `actor` (index into `actor_ids`), per issue
   code the documents tagged with it, and `alive` (deleted documents stay in
   the arrays, marked dead, until the segment is merged away).
