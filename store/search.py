@@ -138,7 +138,7 @@ def _places(part: _Part) -> dict[str, tuple[_Part | None, int]]:
 class _Part:
     """A segment with the views its documents stand for and their display order."""
 
-    __slots__ = ("order", "segment", "views")
+    __slots__ = ("_lengths", "order", "segment", "views")
 
     def __init__(self, views: list[QuoteView], first: int) -> None:
         self.views = views
@@ -146,6 +146,18 @@ class _Part:
             self.segment = Segment(tokenize_many([v.statement.text for v in views]),
                                    _meta(views))
         self.order = np.arange(first, first + len(views), dtype=np.int64)
+        self._lengths: tuple[np.ndarray, np.ndarray] | None = None  # see vocab_near_length
+
+    def vocab_near_length(self, length: int, typos: int) -> list[str]:
+        """The words of the vocabulary (in its order) whose length is within `typos`
+        of `length`: the only ones a word can be that many typos away from."""
+        if self._lengths is None:
+            vocab = self.segment.vocab
+            words = np.empty(len(vocab), dtype=object)
+            words[:] = vocab  # the same str objects, picked out without a Python loop
+            self._lengths = words, np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab))
+        words, lengths = self._lengths
+        return words[np.abs(lengths - length) <= typos].tolist()
 
 
 @dataclass(slots=True)
@@ -432,8 +444,8 @@ class QuoteSearch:
         if typos:
             for part in parts:
                 found.update(c for c, _, _ in process.extract(
-                    word, part.segment.vocab, scorer=Levenshtein.distance,
-                    score_cutoff=typos, limit=20))
+                    word, part.vocab_near_length(len(word), typos),
+                    scorer=Levenshtein.distance, score_cutoff=typos, limit=20))
         return found
 
     def _speaking(self, needles: tuple[str, ...]) -> set[str]:

@@ -184,3 +184,21 @@ def test_a_phrase_in_a_quote_holding_a_word_more_than_65535_times():
         docs, counts = seg.phrase_docs(words)
         assert dict(zip(docs.tolist(), counts.tolist(), strict=True)) == _phrase_reference(
             texts, words), words
+
+
+def test_typo_alternatives_are_those_of_the_whole_vocabulary(archive):
+    """Only words of a near length are given to rapidfuzz: the same words come back."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    from store.search import _max_typos
+
+    _, index = archive
+    parts = index._parts()
+    vocab = parts[0].segment.vocab
+    for word in ["sanctoins", "pease", "talsk", "kovalenko", "ukrain", "zzzzzzzz", "the", "a"]:
+        typos = _max_typos(word)
+        expected = {word} | ({c for c, _, _ in process.extract(
+            word, vocab, scorer=Levenshtein.distance, score_cutoff=typos, limit=20)}
+            if typos else set())
+        assert index._near(word, parts) == expected, word
