@@ -76,8 +76,12 @@ def _speaker_text(view: QuoteView) -> str:
 
 def match_spans(text: str, q: Query, alternatives: dict[str, set[str]] | None = None) -> Spans:
     """Where a text matches a query's words and phrases (sorted, each span once)."""
-    if alternatives is None and not q.phrases and text.isascii():
-        words = _ascii_words(tuple(dict.fromkeys(q.words)))
+    if not q.phrases and text.isascii():
+        if alternatives is None:
+            words = _ascii_words(tuple(dict.fromkeys(q.words)), False)
+        else:
+            words = _ascii_words(tuple(sorted({a for w in q.words for a in alternatives[w]})),
+                                 True)
         return tuple(m.span() for m in words.finditer(text.lower())) if words else ()
     tokens = token_spans(text)
     spans: set[tuple[int, int]] = set()
@@ -98,17 +102,20 @@ def match_spans(text: str, q: Query, alternatives: dict[str, set[str]] | None = 
 
 
 @lru_cache(maxsize=64)
-def _ascii_words(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """The words of ASCII text (lower-cased: its fold) that start with one of `words`.
+def _ascii_words(words: tuple[str, ...], exact: bool) -> re.Pattern[str] | None:
+    """The words of ASCII text (lower-cased: its fold) that start with one of
+    `words` (`exact`: that are one of them).
 
     The same words as `token_spans` finds and keeps, without a match object
     and a fold per word of the text: a word (`WORD`: letters and digits,
     inner apostrophes) starts at a letter or digit that follows neither one
-    nor an apostrophe after one."""
+    nor an apostrophe after one, and runs on over letters and digits and
+    over an apostrophe followed by one."""
     if not words:
         return None
     starts = "|".join(map(re.escape, words))
-    return re.compile(rf"(?<![a-z0-9])(?<![a-z0-9]')(?:{starts})[a-z0-9]*(?:'[a-z0-9]+)*")
+    rest = r"(?![a-z0-9])(?!'[a-z0-9])" if exact else r"[a-z0-9]*(?:'[a-z0-9]+)*"
+    return re.compile(rf"(?<![a-z0-9])(?<![a-z0-9]')(?:{starts}){rest}")
 
 
 @contextmanager

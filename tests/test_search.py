@@ -227,6 +227,10 @@ def test_spans_of_ascii_text_are_those_of_the_tokens(text, typed):
     expected = tuple(sorted({(s, e) for t, s, e in token_spans(text)
                              if any(t.startswith(w) for w in words)}))
     assert match_spans(text, Query(words=words)) == expected
+    alternatives = {w: {w, w + "b"} for w in words}
+    expected = tuple(sorted({(s, e) for t, s, e in token_spans(text)
+                             if any(t in alternatives[w] for w in words)}))
+    assert match_spans(text, Query(words=words), alternatives) == expected
 
 
 @pytest.mark.parametrize("text", ["a'b b", "x 'tis t", "don't Don'T do", "a''b b'", "_ab ab_cd b",
@@ -239,3 +243,8 @@ def test_spans_of_tricky_ascii_words(text):
         expected = tuple(sorted({(s, e) for t, s, e in token_spans(text)
                                  if any(t.startswith(w) for w in words)}))
         assert match_spans(text, Query(words=words)) == expected, (text, words)
+        # after a typo: the words the query's words stand for, each in full
+        alternatives = {w: {w, w + "b", "don't", "a9", "é"} for w in words}
+        alts = set().union(*alternatives.values())
+        expected = tuple(sorted({(s, e) for t, s, e in token_spans(text) if t in alts}))
+        assert match_spans(text, Query(words=words), alternatives) == expected, (text, words)
