@@ -142,10 +142,18 @@ def _places(part: _Part) -> dict[str, tuple[_Part | None, int]]:
     return dict(zip(ids, zip(repeat(part), range(len(ids))), strict=True))
 
 
+def _char_mask(word: str) -> int:
+    """One bit per character of a word (characters share the 64 bits)."""
+    mask = 0
+    for c in word:
+        mask |= 1 << (ord(c) & 63)
+    return mask
+
+
 class _Part:
     """A segment with the views its documents stand for and their display order."""
 
-    __slots__ = ("_lengths", "order", "segment", "views")
+    __slots__ = ("_near", "order", "segment", "views")
 
     def __init__(self, views: list[QuoteView], first: int) -> None:
         self.views = views
@@ -153,18 +161,25 @@ class _Part:
             self.segment = Segment(tokenize_many([v.statement.text for v in views]),
                                    _meta(views))
         self.order = np.arange(first, first + len(views), dtype=np.int64)
-        self._lengths: tuple[np.ndarray, np.ndarray] | None = None  # see vocab_near_length
+        self._near: tuple[np.ndarray, ...] | None = None  # see vocab_near
 
-    def vocab_near_length(self, length: int, typos: int) -> list[str]:
-        """The words of the vocabulary (in its order) whose length is within `typos`
-        of `length`: the only ones a word can be that many typos away from."""
-        if self._lengths is None:
+    def vocab_near(self, word: str, typos: int) -> list[str]:
+        """The words of the vocabulary (in its order) that may be within `typos`
+        edits of `word`: the others are surely not, so rapidfuzz need not see them.
+
+        An edit changes the length by at most one, and the set of characters
+        by at most two (one out, one in), so does it to a 64-bit mask of them."""
+        if self._near is None:
             vocab = self.segment.vocab
             words = np.empty(len(vocab), dtype=object)
             words[:] = vocab  # the same str objects, picked out without a Python loop
-            self._lengths = words, np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab))
-        words, lengths = self._lengths
-        return words[np.abs(lengths - length) <= typos].tolist()
+            self._near = (words, np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab)),
+                          np.fromiter(map(_char_mask, vocab), dtype=np.uint64, count=len(vocab)))
+        words, lengths, masks = self._near
+        near = np.abs(lengths - len(word)) <= typos
+        if hasattr(np, "bitwise_count"):  # numpy 2
+            near &= np.bitwise_count(masks ^ np.uint64(_char_mask(word))) <= 2 * typos
+        return words[near].tolist()
 
 
 @dataclass(slots=True)
@@ -451,7 +466,7 @@ class QuoteSearch:
         if typos:
             for part in parts:
                 found.update(c for c, _, _ in process.extract(
-                    word, part.vocab_near_length(len(word), typos),
+                    word, part.vocab_near(word, typos),
                     scorer=Levenshtein.distance, score_cutoff=typos, limit=20))
         return found
 

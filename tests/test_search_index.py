@@ -196,7 +196,16 @@ def test_typo_alternatives_are_those_of_the_whole_vocabulary(archive):
     _, index = archive
     parts = index._parts()
     vocab = parts[0].segment.vocab
-    for word in ["sanctoins", "pease", "talsk", "kovalenko", "ukrain", "zzzzzzzz", "the", "a"]:
+    rng = np.random.default_rng(3)
+    edited = []
+    for w in rng.choice(vocab, size=60).tolist():  # a word of the vocabulary, one or two edits
+        for _ in range(int(rng.integers(1, 3))):
+            i = int(rng.integers(0, len(w) + 1))
+            c = str(rng.choice(list("aeiostnrkyé'")))
+            w = [w[:i] + c + w[i:], w[:i] + w[i + 1:], w[:i] + c + w[i + 1:]][int(rng.integers(3))]
+        edited.append(w or "a")
+    for word in ["sanctoins", "pease", "talsk", "kovalenko", "ukrain", "zzzzzzzz", "the", "a",
+                 *edited]:
         typos = _max_typos(word)
         expected = {word} | ({c for c, _, _ in process.extract(
             word, vocab, scorer=Levenshtein.distance, score_cutoff=typos, limit=20)}
