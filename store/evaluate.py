@@ -26,6 +26,11 @@ __all__ = ["evaluate"]
 PHRASE_WEIGHT = 3.0
 #: scales the sparse way's estimated cost in the choice (tests force one way: 0 or 1e9)
 SPARSE_BELOW = 1 / 16
+#: a list up to this many times the candidates is checked with a bitmap (tests force 0 or 1e9)
+BITMAP_UP_TO = 8
+
+
+_Counted = tuple[np.ndarray, np.ndarray]  # documents (ascending, each once), a count each
 
 
 @dataclass(slots=True)
@@ -59,8 +64,9 @@ def evaluate(seg: Segment, q: Query, alternatives: dict[str, set[str]] | None,
     `speaker:` allows (None: no speaker filter)."""
     empty = np.zeros(0, dtype=np.int64), np.zeros(0)
     words = _words(seg, q, alternatives)
-    phrases = [seg.doc_of(seg.phrase_starts(p.split())) for p in dict.fromkeys(q.phrases)]
-    lists = [w.docs for w in words] + phrases
+    # Per phrase, its documents (ascending, each once) and how often it occurs in each.
+    phrases = [seg.phrase_docs(p.split()) for p in dict.fromkeys(q.phrases)]
+    lists = [w.docs for w in words] + [docs for docs, _ in phrases]
     if any(not len(d) for d in lists):
         return empty
     if lists and _sparse_is_cheaper(seg.n, words, phrases):
@@ -68,16 +74,16 @@ def evaluate(seg: Segment, q: Query, alternatives: dict[str, set[str]] | None,
     return _dense(seg, q, words, phrases, speaking)
 
 
-def _sparse_is_cheaper(n: int, words: list[_Word], phrases: list[np.ndarray]) -> bool:
+def _sparse_is_cheaper(n: int, words: list[_Word], phrases: list[_Counted]) -> bool:
     """Rough costs, in passes over one entry: dense makes a few passes over n per
     list; sparse reads the shortest list (sorting it unless it is one term's)
     and looks each candidate up in every other list (a binary search)."""
-    lists = [(len(w.docs), w.single) for w in words] + [(len(p), True) for p in phrases]
+    lists = [(len(w.docs), w.single) for w in words] + [(len(p), True) for p, _ in phrases]
     k, ordered = min(lists)
     sparse = k * (2 + (0 if ordered else 12) + 12 * (len(lists) - 1))
     return sparse < n * (2 + 2 * len(lists)) * SPARSE_BELOW * 16
 
-def _dense(seg: Segment, q: Query, words: list[_Word], phrases: list[np.ndarray],
+def _dense(seg: Segment, q: Query, words: list[_Word], phrases: list[_Counted],
            speaking: set[str] | None) -> tuple[np.ndarray, np.ndarray]:
     n = seg.n
     mask = seg.alive.copy()
@@ -99,11 +105,11 @@ def _dense(seg: Segment, q: Query, words: list[_Word], phrases: list[np.ndarray]
         score += np.bincount(w.docs, weights=w.weights, minlength=n)
         if w.exact is not None:
             score[w.exact[0]] += w.exact[1]
-    for docs in phrases:
+    for docs, counts in phrases:
         has = np.zeros(n, dtype=bool)
         has[docs] = True
         mask &= has
-        score += PHRASE_WEIGHT * np.bincount(docs, minlength=n)
+        score[docs] += PHRASE_WEIGHT * counts
     for word in q.excluded:
         t = seg.term(word)
         if t is not None:
@@ -119,6 +125,16 @@ def _in_sorted(values: np.ndarray, among: np.ndarray) -> np.ndarray:
     at = np.searchsorted(among, values)
     at[at == len(among)] = 0
     return among[at] == values
+
+
+def _holds(seg: Segment, cand: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Which candidates are in `docs` (ascending): a bitmap set at `docs` when it is
+    not much longer than the candidates (linear in both), else a binary search
+    per candidate (two words of 60,000 documents each at 1,000,000: 0.2 ms
+    instead of 1.2)."""
+    if len(docs) <= BITMAP_UP_TO * len(cand):
+        return seg.member(cand, docs)
+    return _in_sorted(cand, docs)
 
 
 def _sums(cand: np.ndarray, docs: np.ndarray, weights: np.ndarray | None,
@@ -137,19 +153,19 @@ def _sums(cand: np.ndarray, docs: np.ndarray, weights: np.ndarray | None,
     return np.bincount(at, weights=w, minlength=len(cand))
 
 
-def _sparse(seg: Segment, q: Query, words: list[_Word], phrases: list[np.ndarray],
+def _sparse(seg: Segment, q: Query, words: list[_Word], phrases: list[_Counted],
             speaking: set[str] | None) -> tuple[np.ndarray, np.ndarray]:
-    lists: list[tuple[np.ndarray, _Word | None]] = [(w.docs, w) for w in words]
-    lists += [(p, None) for p in phrases]
-    driver, word = min(lists, key=lambda item: len(item[0]))
+    # (documents, the word) or, for a phrase, (documents, None, its counts there)
+    lists: list[tuple] = [(w.docs, w) for w in words]
+    lists += [(docs, None, counts) for docs, counts in phrases]
+    driver, word, *counts = min(lists, key=lambda item: len(item[0]))
     if word is not None and word.single:  # one term's postings: ascending, no repeats
         cand = driver.astype(np.int64)
         # Its weights line up with the candidates; typed in full, the word counts double.
         score = word.weights.astype(np.float64) * (2 if word.exact is not None else 1)
-    elif word is None:  # a phrase's documents: ascending, a document once per occurrence
-        first = np.flatnonzero(np.concatenate(([True], driver[1:] != driver[:-1])))
-        cand = driver[first].astype(np.int64)
-        score = PHRASE_WEIGHT * np.diff(first, append=len(driver)).astype(np.float64)
+    elif word is None:  # a phrase's documents: ascending, each once
+        cand = driver.astype(np.int64)
+        score = PHRASE_WEIGHT * counts[0].astype(np.float64)
     else:
         cand = np.unique(driver).astype(np.int64)
         score = np.zeros(len(cand))
@@ -159,34 +175,36 @@ def _sparse(seg: Segment, q: Query, words: list[_Word], phrases: list[np.ndarray
 
     def keep(ok: np.ndarray) -> None:
         nonlocal cand, score
-        cand, score = cand[ok], score[ok]
+        if not ok.all():  # a filter often keeps every candidate (alive, mostly)
+            cand, score = cand[ok], score[ok]
 
     keep(seg.alive[cand])
     if speaking is not None:
         allowed = np.array([a in speaking for a in seg.actor_ids], dtype=bool)
         keep(allowed[seg.actor[cand]] if len(allowed) else np.zeros(len(cand), dtype=bool))
     for code in q.issues:
-        keep(_in_sorted(cand, seg.issue_docs(code)))
+        keep(_holds(seg, cand, seg.issue_docs(code)))
     if q.after:
         keep(seg.date[cand] >= q.after.toordinal())
     if q.before:
         d = seg.date[cand]
         keep((d < q.before.toordinal()) & (d > 0))
-    for docs, w in lists:
+    for docs, w, *_ in lists:
         if docs is not driver and len(cand):
-            keep(_in_sorted(cand, docs) if w is None or w.single else seg.member(cand, docs))
+            keep(_holds(seg, cand, docs) if w is None or w.single else seg.member(cand, docs))
     for excluded in q.excluded:
         t = seg.term(excluded)
         if t is not None and len(cand):
-            keep(~_in_sorted(cand, seg.postings(t, t + 1)[0]))
+            keep(~_holds(seg, cand, seg.postings(t, t + 1)[0]))
     if len(cand):
-        for docs, w in lists:
+        for docs, w, *rest in lists:
             if docs is driver:
                 continue
             if w is None:
-                score += PHRASE_WEIGHT * _sums(cand, docs, None, seg)
+                score += PHRASE_WEIGHT * _sums(cand, docs, rest[0].astype(np.float64), seg, True)
                 continue
-            score += _sums(cand, w.docs, w.weights, seg, w.single)
-            if w.exact is not None:
-                score += _sums(cand, w.exact[0], w.exact[1], seg, True)
+            found = _sums(cand, w.docs, w.weights, seg, w.single)
+            score += found
+            if w.exact is not None:  # one term, typed in full: its own weights again
+                score += found if w.single else _sums(cand, w.exact[0], w.exact[1], seg, True)
     return cand, score

@@ -14,9 +14,10 @@ Layout (compressed sparse rows, terms in sorted order):
   `post_tf` how often, `post_w` its BM25 weight there.
 - `pos[poff[t]:poff[t+1]]` are the positions of term t, counted over all
   documents laid end to end with a gap of one between two documents; the
-  term at each position is kept too (made on the first phrase). "a b" is
-  found as the positions p of a (the rarer) with b at p + 1, and no phrase
-  runs across two quotes.
+  term after each of them is kept too, in the same order (made on the first
+  phrase). "a b" is found as the positions of a whose next term is b: one
+  sequential read, however common a is; no phrase runs across two quotes
+  (after a document's last word comes the gap).
 - `date` (ordinal, 0 = unknown), `actor` (index into `actor_ids`), per issue
   code the documents tagged with it, and `alive` (deleted documents stay in
   the arrays, marked dead, until the segment is merged away).
@@ -39,6 +40,8 @@ __all__ = ["DocMeta", "Segment"]
 _K1, _B = 1.2, 0.75  # BM25's usual constants
 _TOP = "\U0010ffff"
 _GAP16 = 65535  # term_at's mark for "no word here" while term numbers fit in 16 bits
+#: a sequential read of this many positions costs about one binary search
+_SCAN = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +154,7 @@ class Segment:
                        for c, d in issues.items()}
         self.alive = np.ones(n, dtype=bool)
         self._doc_marks: np.ndarray | None = None  # see member
-        self._terms_at: np.ndarray | None = None  # see _term_at
+        self._terms_after: np.ndarray | None = None  # see _after
         self._lock = threading.Lock()  # a stale search may still run in another thread
 
     # -- terms -------------------------------------------------------------
@@ -178,36 +181,133 @@ class Segment:
 
     def phrase_starts(self, words: list[str]) -> np.ndarray:
         """Positions where the words stand one after the other (empty if none)."""
-        ids = [self.term(w) for w in words]
-        if any(t is None for t in ids):
+        found = self._phrase(words)
+        if found is None:
             return np.zeros(0, dtype=np.int64)
-        # Start from the rarest word, then read the term at each other offset.
-        term_at = self._term_at()
-        lists = [self.pos[self.poff[t]:self.poff[t + 1]] for t in ids]  # type: ignore[index]
-        pivot = min(range(len(lists)), key=lambda k: len(lists[k]))
-        starts = lists[pivot] - pivot  # the positions' own type: no copy to int64
-        for k, t in enumerate(ids):
-            if k == pivot or not len(starts):
-                continue
-            at = starts + k
-            ok = (at >= 0) & (at < self.end)
-            ok[ok] = term_at[at[ok]] == t
-            starts = starts[ok]
-        return starts
+        t, k, hit = found
+        # One word's positions, moved back to the phrase's first word; their
+        # own type: no copy to int64.
+        return self._positions(t).take(np.flatnonzero(hit) if hit.dtype == bool else hit) - k
+
+    def phrase_docs(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Documents holding the phrase (ascending, each once) and how many times each.
+
+        The same as `doc_of(phrase_starts(words))` counted per document. When
+        the matches are many, without a binary search per match: a word's
+        positions are grouped by document already (its postings say how many
+        in each), so a running count of the matches, read at the end of each
+        group, is the count per document."""
+        found = self._phrase(words)
+        if found is None:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+        t, _, hit = found
+        pos = self._positions(t)
+        docs, tf, _ = self.postings(t, t + 1)
+        if len(words) == 1 and len(docs) and tf.max() < 65535:  # one word: its postings
+            return docs, tf.astype(np.int64)
+        # A binary search per match costs about as much as 64 positions read in order.
+        if hit.dtype == bool:
+            hit = np.flatnonzero(hit) if np.count_nonzero(hit) * 64 < len(pos) else hit
+        if hit.dtype != bool and len(hit) * 64 < len(pos):  # a few: a binary search each
+            return _counted(self.doc_of(pos[hit]))
+        if hit.dtype != bool:
+            mask = np.zeros(len(pos), dtype=bool)
+            mask[hit] = True
+            hit = mask
+        small = np.int32 if len(pos) < 2**31 else np.int64
+        ends = np.cumsum(tf, dtype=small)
+        if not len(ends) or ends[-1] != len(pos):  # a count was capped at 65535
+            return _counted(self.doc_of(pos[hit]))
+        running = np.empty(len(pos) + 1, dtype=small)  # matches before each position
+        running[0] = 0
+        np.cumsum(hit, dtype=small, out=running[1:])
+        upto = running.take(ends)  # matches up to the end of each document's group
+        per = np.empty_like(upto)
+        per[0] = upto[0]
+        np.subtract(upto[1:], upto[:-1], out=per[1:])
+        some = np.flatnonzero(per != 0)
+        return docs[some], per[some].astype(np.int64)
+
+    def _positions(self, t: int) -> np.ndarray:
+        return self.pos[self.poff[t]:self.poff[t + 1]]
+
+    def _phrase(self, words: list[str]) -> tuple[int, int, np.ndarray] | None:
+        """Where a phrase starts, as (t, k, hit): word k of the phrase is term t, and
+        the phrase starts k places before its positions `hit` (a mask over them, or
+        their indices, ascending). None if a word is not in the segment.
+
+        A phrase is a chain of word pairs. For a pair (a, b), the positions of a
+        followed by b are a slice of `after` compared with b: a sequential read,
+        however common a is. The candidates are the rarest word's positions, kept
+        where its own pair holds (read that way); each other pair keeps those
+        candidates it holds, read the same way or, when the candidates are far
+        fewer than its first word's positions, by a binary search per candidate."""
+        ids: list[int] = [self.term(w) for w in words]  # type: ignore[misc]
+        if any(t is None for t in ids):
+            return None
+        size = [int(self.poff[t + 1] - self.poff[t]) for t in ids]
+        k = min(range(len(ids)), key=size.__getitem__)
+        if len(ids) == 1:
+            return ids[0], 0, np.ones(size[0], dtype=bool)
+        after = self._after()
+        last = len(ids) - 1
+        if k == last and size[k - 1] <= _SCAN * size[k]:
+            k -= 1  # the last word has no pair of its own: start from the one before
+        t = ids[k]
+        if k < last:
+            hit = after[self.poff[t]:self.poff[t + 1]] == ids[k + 1]
+            rest = [i for i in range(last) if i != k]
+        else:
+            hit, rest = np.ones(size[k], dtype=bool), list(range(last))
+        if not rest:
+            return t, k, hit
+        hit = np.flatnonzero(hit)
+        starts = self._positions(t)[hit] - k
+        for i in sorted(rest, key=size.__getitem__):
+            if not len(hit):
+                break
+            ok = self._pair_holds(after, ids[i], ids[i + 1], starts + i)
+            hit, starts = hit[ok], starts[ok]
+        return t, k, hit
+
+    def _pair_holds(self, after: np.ndarray, a: int, b: int, at: np.ndarray) -> np.ndarray:
+        """Whether term a stands at each of `at` (ascending) with b right after it."""
+        lo, hi = self.poff[a], self.poff[a + 1]
+        pos = self.pos[lo:hi]
+        if hi - lo <= _SCAN * len(at):  # read every pair (a, b) in order
+            found = pos[after[lo:hi] == b]
+            where = np.searchsorted(found, at)
+            where[where == len(found)] = 0
+            return found[where] == at if len(found) else np.zeros(len(at), dtype=bool)
+        where = np.searchsorted(pos, at)
+        where[where == len(pos)] = 0
+        return (pos[where] == at) & (after[lo:hi][where] == b)
+
+    def _after(self) -> np.ndarray:
+        """The term after each position, in the order of `pos` (a gap mark after a
+        document's last word): made on the first phrase of two words or more (2
+        bytes a word; most sessions never type a phrase)."""
+        with self._lock:
+            after = self._terms_after
+            if after is None:
+                term_at = self._term_at()
+                after = np.empty(len(self.pos), dtype=term_at.dtype)
+                step = 1 << 22  # a chunk at a time: no second array as long as `pos`
+                for at in range(0, len(self.pos), step):
+                    after[at:at + step] = term_at[self.pos[at:at + step] + 1]
+                self._terms_after = after
+            return after
 
     def _term_at(self) -> np.ndarray:
-        """The term at each position, a gap mark between documents: made on the
-        first phrase (2 bytes a word; most sessions never type a phrase)."""
-        with self._lock:
-            if self._terms_at is None:
-                nv = len(self.vocab)
-                small = nv < _GAP16
-                term_at = np.full(self.end, _GAP16 if small else -1,
-                                  dtype=np.uint16 if small else np.int32)
-                term_of = np.repeat(np.arange(nv, dtype=term_at.dtype), np.diff(self.poff))
-                term_at[self.pos] = term_of
-                self._terms_at = term_at
-            return self._terms_at
+        """The term at each position, a gap mark between documents (and after the
+        last): a scratch array for `_after`, not kept."""
+        nv = len(self.vocab)
+        small = nv < _GAP16
+        term_at = np.full(self.end, _GAP16 if small else -1,
+                          dtype=np.uint16 if small else np.int32)
+        term_of = np.repeat(np.arange(nv, dtype=term_at.dtype), np.diff(self.poff))
+        term_at[self.pos] = term_of
+        return term_at
 
     def member(self, values: np.ndarray, among: np.ndarray) -> np.ndarray:
         """Which of `values` are in `among` (documents; any order, repeats allowed).
@@ -234,3 +334,11 @@ class Segment:
 
     def issue_docs(self, code: str) -> np.ndarray:
         return self.issues.get(code, np.zeros(0, dtype=np.int32))
+
+
+def _counted(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ascending documents with repeats -> each once, and how many times."""
+    if not len(docs):
+        return docs.astype(np.int32), np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+    return docs[first].astype(np.int32), np.diff(first, append=len(docs)).astype(np.int64)

@@ -25,11 +25,12 @@ statement is re-indexed a bounded number of times).
 from __future__ import annotations
 
 import gc
+import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import repeat
 
 import numpy as np
@@ -73,8 +74,21 @@ def _speaker_text(view: QuoteView) -> str:
     return " | ".join(fold(n) for n in names)
 
 
+def _speaker_texts(views: Sequence[QuoteView]) -> dict[str, str]:
+    """actor id -> what `speaker:` looks in; one view per actor is enough."""
+    by_actor = dict(zip((v.statement.actor_id for v in views), views, strict=True))
+    return {aid: _speaker_text(v) for aid, v in by_actor.items()}
+
+
 def match_spans(text: str, q: Query, alternatives: dict[str, set[str]] | None = None) -> Spans:
     """Where a text matches a query's words and phrases (sorted, each span once)."""
+    if not q.phrases and text.isascii():
+        if alternatives is None:
+            words = _ascii_words(tuple(dict.fromkeys(q.words)), False)
+        else:
+            words = _ascii_words(tuple(sorted({a for w in q.words for a in alternatives[w]})),
+                                 True)
+        return tuple(m.span() for m in words.finditer(text.lower())) if words else ()
     tokens = token_spans(text)
     spans: set[tuple[int, int]] = set()
     for word in dict.fromkeys(q.words):
@@ -91,6 +105,23 @@ def match_spans(text: str, q: Query, alternatives: dict[str, set[str]] | None = 
             if t == first and terms[i:i + n] == words:
                 spans.add((tokens[i][1], tokens[i + n - 1][2]))
     return tuple(sorted(spans))
+
+
+@lru_cache(maxsize=64)
+def _ascii_words(words: tuple[str, ...], exact: bool) -> re.Pattern[str] | None:
+    """The words of ASCII text (lower-cased: its fold) that start with one of
+    `words` (`exact`: that are one of them).
+
+    The same words as `token_spans` finds and keeps, without a match object
+    and a fold per word of the text: a word (`WORD`: letters and digits,
+    inner apostrophes) starts at a letter or digit that follows neither one
+    nor an apostrophe after one, and runs on over letters and digits and
+    over an apostrophe followed by one."""
+    if not words:
+        return None
+    starts = "|".join(map(re.escape, words))
+    rest = r"(?![a-z0-9])(?!'[a-z0-9])" if exact else r"[a-z0-9]*(?:'[a-z0-9]+)*"
+    return re.compile(rf"(?<![a-z0-9])(?<![a-z0-9]')(?:{starts}){rest}")
 
 
 @contextmanager
@@ -134,10 +165,18 @@ class SyncPlan:
     version: int
 
 
+def _char_mask(word: str) -> int:
+    """One bit per character of a word (characters share the 64 bits)."""
+    mask = 0
+    for c in word:
+        mask |= 1 << (ord(c) & 63)
+    return mask
+
+
 class _Part:
     """A segment with the views its documents stand for and their display order."""
 
-    __slots__ = ("order", "segment", "views")
+    __slots__ = ("_near", "order", "segment", "views")
 
     def __init__(self, views: list[QuoteView], first: int) -> None:
         self.views = views
@@ -145,6 +184,25 @@ class _Part:
             self.segment = Segment(tokenize_many([v.statement.text for v in views]),
                                    _meta(views))
         self.order = np.arange(first, first + len(views), dtype=np.int64)
+        self._near: tuple[np.ndarray, ...] | None = None  # see vocab_near
+
+    def vocab_near(self, word: str, typos: int) -> list[str]:
+        """The words of the vocabulary (in its order) that may be within `typos`
+        edits of `word`: the others are surely not, so rapidfuzz need not see them.
+
+        An edit changes the length by at most one, and the set of characters
+        by at most two (one out, one in), so does it to a 64-bit mask of them."""
+        if self._near is None:
+            vocab = self.segment.vocab
+            words = np.empty(len(vocab), dtype=object)
+            words[:] = vocab  # the same str objects, picked out without a Python loop
+            self._near = (words, np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab)),
+                          np.fromiter(map(_char_mask, vocab), dtype=np.uint64, count=len(vocab)))
+        words, lengths, masks = self._near
+        near = np.abs(lengths - len(word)) <= typos
+        if hasattr(np, "bitwise_count"):  # numpy 2
+            near &= np.bitwise_count(masks ^ np.uint64(_char_mask(word))) <= 2 * typos
+        return words[near].tolist()
 
 
 @dataclass(slots=True)
@@ -152,6 +210,41 @@ class _Matches:
     part: _Part
     docs: np.ndarray  # ascending local document numbers
     scores: np.ndarray
+
+
+def _best(scores: np.ndarray, dates_of: Callable[[np.ndarray], np.ndarray],
+          limit: int | None) -> np.ndarray:
+    """The matches (indices into `scores`) best first: score to 1/1024, then the
+    most recent, then the first; only the first `limit` of that order if given.
+
+    With a limit, only what can be among the best is looked at: the limit-th
+    best score of every 16th match is at most the limit-th best of all, so a
+    match scoring below it (less a rounding step) cannot be in the first
+    `limit`. At 1,000,000 quotes a common word matches 78,000: this ranks a few
+    hundred instead of computing and partitioning 78,000 keys."""
+    n = len(scores)
+    if limit is not None and limit <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if limit is not None and n > 64 * limit:
+        sample = scores[::16]
+        floor = np.partition(sample, len(sample) - limit)[len(sample) - limit]
+        at = np.flatnonzero(scores >= floor - 2 / 1024)
+    else:
+        at = np.arange(n)
+    # Score (to 1/1024), then the date: one integer key, largest first.
+    key = (np.round(scores[at] * 1024).astype(np.int64) << 20) + dates_of(at)
+    return at[_first(key, limit)]
+
+
+def _first(key: np.ndarray, limit: int | None) -> np.ndarray:
+    """Indices of the largest keys, largest first, ties in index order; `limit` of them."""
+    if limit is None or limit >= len(key):
+        return np.argsort(-key, kind="stable")
+    kth = np.partition(key, len(key) - limit)[len(key) - limit]
+    above = np.flatnonzero(key > kth)
+    top = np.concatenate((above, np.flatnonzero(key == kth)[:limit - len(above)]))
+    top.sort()
+    return top[np.argsort(-key[top], kind="stable")]
 
 
 class SearchResult:
@@ -176,27 +269,27 @@ class SearchResult:
         return match_spans(view.statement.text, self.query, self.alternatives)
 
     def _ranked(self, limit: int | None) -> list[tuple[_Part, int, float]]:
-        keys, refs = [], []
-        for k, m in enumerate(self._matches):
-            seg = m.part.segment
-            # Score (to 1/1024), then the date: one integer key, largest first.
-            key = (np.round(m.scores * 1024).astype(np.int64) << 20) + seg.date[m.docs]
-            keys.append(key)
-            refs.append(np.full(len(m.docs), k, dtype=np.int32))
-        if not keys:
+        ms = self._matches
+        if not ms:
             return []
-        key = np.concatenate(keys)
-        if limit is not None and limit < len(key):
-            top = np.argpartition(-key, limit)[:limit]
-            top.sort()
-            top = top[np.argsort(-key[top], kind="stable")]
-        else:
-            top = np.argsort(-key, kind="stable")
-        which = np.concatenate(refs)[top]
-        local = np.concatenate([m.docs for m in self._matches])[top]
-        score = np.concatenate([m.scores for m in self._matches])[top]
-        return [(self._matches[w].part, d, s)
-                for w, d, s in zip(which.tolist(), local.tolist(), score.tolist(), strict=True)]
+        scores = ms[0].scores if len(ms) == 1 else np.concatenate([m.scores for m in ms])
+        cuts = np.cumsum([0] + [len(m.docs) for m in ms])
+        best = _best(scores, lambda at: self._dates(at, cuts), limit)
+        part = np.searchsorted(cuts, best, side="right") - 1
+        local = np.zeros(len(best), dtype=np.int64)
+        for k, m in enumerate(ms):
+            inside = part == k
+            local[inside] = m.docs[best[inside] - cuts[k]]
+        return [(ms[k].part, d, s) for k, d, s in
+                zip(part.tolist(), local.tolist(), scores[best].tolist(), strict=True)]
+
+    def _dates(self, at: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+        """The date of each match `at` (numbered over all parts, one after another)."""
+        out = np.zeros(len(at), dtype=np.int64)
+        for k, m in enumerate(self._matches):
+            inside = (at >= cuts[k]) & (at < cuts[k + 1])
+            out[inside] = m.part.segment.date[m.docs[at[inside] - cuts[k]]]
+        return out
 
     def top(self, limit: int) -> list[Hit]:
         """The `limit` best hits, best first, with their spans."""
@@ -240,7 +333,8 @@ class SearchResult:
             docs, tf, _ = seg.postings(lo, hi)
             count += np.bincount(docs, weights=tf, minlength=seg.n).astype(np.int64)
         for phrase in dict.fromkeys(q.phrases):
-            count += np.bincount(seg.doc_of(seg.phrase_starts(phrase.split())), minlength=seg.n)
+            docs, found = seg.phrase_docs(phrase.split())
+            count[docs] += found
         return count[m.docs]
 
 
@@ -261,9 +355,11 @@ class QuoteSearch:
 
     def _note_speakers(self, views: Sequence[QuoteView]) -> None:
         """What `speaker:` looks in, per actor: one view per actor is enough."""
-        by_actor = dict(zip((v.statement.actor_id for v in views), views, strict=True))
-        for aid, v in by_actor.items():
-            self._speaker[aid] = _speaker_text(v)
+        self._set_speakers(_speaker_texts(views))
+
+    def _set_speakers(self, texts: dict[str, str]) -> None:
+        self._speakers_of: dict[tuple[str, ...], set[str]] = {}  # what _speaking found
+        self._speaker.update(texts)
 
     def __len__(self) -> int:
         return len(self._where)
@@ -356,7 +452,6 @@ class QuoteSearch:
             main_views = [new.get(v.statement.id, v) for v in self._main.views]
             place = {v.statement.id: i for i, v in enumerate(views)}
             missing = len(views)
-            by_actor = dict(zip((v.statement.actor_id for v in views), views, strict=True))
             return SyncPlan(
                 new, gone, changed, main_views,
                 [new.get(v.statement.id, v) for v in self._fresh
@@ -365,7 +460,7 @@ class QuoteSearch:
                 place,
                 np.array([place.get(v.statement.id, missing) for v in main_views],
                          dtype=np.int64),
-                {aid: _speaker_text(v) for aid, v in by_actor.items()},
+                _speaker_texts(views),
                 self._version)
 
     def _sync(self, views: Sequence[QuoteView], plan: SyncPlan) -> tuple[int, int]:
@@ -379,7 +474,7 @@ class QuoteSearch:
         main.views, self._fresh, self._delta = plan.main_views, plan.fresh, None
         for v in plan.added:
             self._add(v)
-        self._speaker.update(plan.speakers)
+        self._set_speakers(plan.speakers)
         if self._main is main:  # not merged away by the adds: its numbering is ready
             main.order = plan.main_order
             self._number_fresh(plan.place, len(views))
@@ -434,12 +529,20 @@ class QuoteSearch:
         if typos:
             for part in parts:
                 found.update(c for c, _, _ in process.extract(
-                    word, part.segment.vocab, scorer=Levenshtein.distance,
-                    score_cutoff=typos, limit=20))
+                    word, part.vocab_near(word, typos),
+                    scorer=Levenshtein.distance, score_cutoff=typos, limit=20))
         return found
 
     def _speaking(self, needles: tuple[str, ...]) -> set[str]:
-        return {a for a, text in self._speaker.items() if all(s in text for s in needles)}
+        """The actors `speaker:` allows: remembered until the speakers change (a test
+        per actor is ~0.2 ms for 600, per keystroke and per segment)."""
+        found = self._speakers_of.get(needles)
+        if found is None:
+            if len(self._speakers_of) > 256:
+                self._speakers_of.clear()
+            found = self._speakers_of[needles] = {
+                a for a, text in self._speaker.items() if all(s in text for s in needles)}
+        return found
 
     def _run(self, part: _Part, q: Query, alternatives: dict[str, set[str]] | None) -> _Matches:
         speaking = self._speaking(q.speakers) if q.speakers else None

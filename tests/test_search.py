@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -211,3 +212,85 @@ def test_a_sync_planned_in_a_worker_is_applied_or_planned_again_if_stale():
     index.add(views[0])
     index.sync(later, stale)
     assert len(index) == 3 and "st0" not in index
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_best_few_are_the_first_of_the_full_ranking(seed):
+    """`top(k)` looks at a sample's k-th score first: it must still be the full
+    order's first k, ties (same score to 1/1024, same date) in match order."""
+    import numpy as np
+
+    from store.search import _best
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 20000))
+    scores = rng.choice([3.0, 6.0, 9.0, 1.2345, 1.2346, 7.5], size=n) + (
+        rng.random(n) * 1e-4 if seed % 2 else 0)
+    dates = rng.integers(0, 3, size=n)
+
+    def full_order():
+        key = (np.round(scores * 1024).astype(np.int64) << 20) + dates
+        return np.argsort(-key, kind="stable")
+
+    order = full_order()
+    assert _best(scores, lambda at: dates[at], None).tolist() == order.tolist()
+    for limit in [0, 1, 5, 20, n, n + 3]:
+        assert _best(scores, lambda at: dates[at], limit).tolist() == order[:limit].tolist()
+
+
+def test_a_speaker_added_later_is_found_by_a_speaker_query_asked_before(sample):
+    views = quote_views(sample)
+    macron = [v for v in views if v.speaker == "Emmanuel Macron"]
+    rest = [v for v in views if v.speaker != "Emmanuel Macron"]
+    index = QuoteSearch(rest)
+    assert index.search("speaker:macron").hits == []  # the answer is remembered ...
+    index.add(macron[0])
+    assert [h.view for h in index.search("speaker:macron").hits] == [macron[0]]  # ... not kept
+
+
+@given(st.text(alphabet="aAb' _-.0\n", max_size=40) | st.text(alphabet="ab'’ _0Éé", max_size=40),
+       st.lists(st.text(alphabet="ab'0é", min_size=1, max_size=4), max_size=3))
+def test_spans_of_ascii_text_are_those_of_the_tokens(text, typed):
+    """Plain ASCII takes a shortcut (one regular expression): the same spans."""
+    from store.query import Query, tokenize
+    from store.search import match_spans
+
+    words = tuple(w for t in typed for w in tokenize(t))
+    expected = tuple(sorted({(s, e) for t, s, e in token_spans(text)
+                             if any(t.startswith(w) for w in words)}))
+    assert match_spans(text, Query(words=words)) == expected
+    alternatives = {w: {w, w + "b"} for w in words}
+    expected = tuple(sorted({(s, e) for t, s, e in token_spans(text)
+                             if any(t in alternatives[w] for w in words)}))
+    assert match_spans(text, Query(words=words), alternatives) == expected
+
+
+@pytest.mark.parametrize("text", ["a'b b", "x 'tis t", "don't Don'T do", "a''b b'", "_ab ab_cd b",
+                                  "9a a9 a", "b.a 'b a-b", "ab'ba'b b", "a' b 'a"])
+def test_spans_of_tricky_ascii_words(text):
+    from store.query import Query
+    from store.search import match_spans
+
+    for words in [("b",), ("a",), ("t",), ("do",), ("don't",), ("a", "b"), ("ab",), ("a9",)]:
+        expected = tuple(sorted({(s, e) for t, s, e in token_spans(text)
+                                 if any(t.startswith(w) for w in words)}))
+        assert match_spans(text, Query(words=words)) == expected, (text, words)
+        # after a typo: the words the query's words stand for, each in full
+        alternatives = {w: {w, w + "b", "don't", "a9", "é"} for w in words}
+        alts = set().union(*alternatives.values())
+        expected = tuple(sorted({(s, e) for t, s, e in token_spans(text) if t in alts}))
+        assert match_spans(text, Query(words=words), alternatives) == expected, (text, words)
+
+
+def test_a_renamed_speaker_is_found_after_a_planned_sync():
+    """A rename changes no quote (nothing is indexed again), only what `speaker:` looks
+    in; an answer remembered from before the sync must not stand."""
+    from store.models import Actor
+
+    views = _views(["peace talks", "the truce holds"])
+    index = QuoteSearch(views)
+    assert index.search("speaker:zelensky").hits == []
+    renamed = Actor(id="a", name="Volodymyr Zelensky", kind="person")
+    later = [QuoteView(v.statement, renamed, v.source) for v in views]
+    index.sync(later, index.plan_sync(later))
+    assert len(index.search("speaker:zelensky").hits) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 import store.evaluate as evaluate
@@ -53,11 +54,14 @@ def archive():
     return views, QuoteSearch(views)
 
 
-@pytest.mark.parametrize("way", ["dense", "sparse", "chosen"])
+@pytest.mark.parametrize("way", ["dense", "sparse", "sparse bitmaps", "sparse searches",
+                                 "chosen"])
 def test_every_way_finds_what_a_scan_finds(archive, monkeypatch, way):
     views, index = archive
     if way != "chosen":
         monkeypatch.setattr(evaluate, "SPARSE_BELOW", 0.0 if way == "dense" else 2.0)
+    if way.startswith("sparse "):
+        monkeypatch.setattr(evaluate, "BITMAP_UP_TO", 1e9 if way.endswith("bitmaps") else 0)
     for text in QUERIES:
         result = index.search(text)
         if result.fuzzy:
@@ -98,3 +102,112 @@ def test_issue_codes_are_matched_whatever_their_case():
     assert seg.issue_docs("ce").tolist() == [0, 1]
     assert seg.issue_docs("tjsan").tolist() == [1]
     assert seg.issue_docs("x-none").tolist() == []
+
+
+def _segment(texts: list[str]):
+    from store.index import DocMeta, Segment
+    from store.tokens import tokenize_many
+
+    n = len(texts)
+    return Segment(tokenize_many(texts), DocMeta(["x"] * n, [[] for _ in texts], [0] * n))
+
+
+def _phrase_reference(texts: list[str], words: list[str]) -> dict[int, int]:
+    """Per document, how many times the words stand one after the other in it."""
+    found = {}
+    for d, text in enumerate(texts):
+        terms = [t for t, _, _ in token_spans(text)]
+        count = sum(terms[i:i + len(words)] == words for i in range(len(terms)))
+        if count:
+            found[d] = count
+    return found
+
+
+def test_a_phrase_never_runs_across_two_quotes():
+    texts = ["the war of", "the war", "war of the", "of the war of the war", "", "of", "the"]
+    seg = _segment(texts)
+    for phrase in ["of the", "war of", "of the war", "the war of the", "of", "the of"]:
+        words = phrase.split()
+        docs, counts = seg.phrase_docs(words)
+        assert dict(zip(docs.tolist(), counts.tolist(), strict=True)) == _phrase_reference(
+            texts, words), phrase
+        starts = seg.phrase_starts(words)
+        assert len(starts) == sum(counts.tolist())
+        assert seg.doc_of(starts).tolist() == np.repeat(docs, counts).tolist()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_phrases_on_random_texts_match_a_scan(seed, monkeypatch):
+    """Every way through the phrase code: any rarest word, pairs read in order or
+    by binary search (forced both ways), few or many matches."""
+    import store.index as index
+
+    rng = np.random.default_rng(seed)
+    # A skewed vocabulary: some words in most quotes, some in a few.
+    vocab = ["of", "the", "war", "peace", "a", "talks", "kyiv", "rare"]
+    p = np.array([30, 30, 10, 8, 10, 6, 4, 1], dtype=float)
+    texts = [" ".join(rng.choice(vocab, size=rng.integers(0, 12), p=p / p.sum()))
+             for _ in range(300)]
+    seg = _segment(texts)
+    phrases = [rng.choice(vocab, size=rng.integers(1, 5)).tolist() for _ in range(40)]
+    phrases += [["of", "the"], ["the", "of"], ["of", "the", "rare"], ["rare", "of", "the"]]
+    for scan in [0, 64, 10**9]:
+        monkeypatch.setattr(index, "_SCAN", scan)
+        for words in phrases:
+            docs, counts = seg.phrase_docs(words)
+            assert dict(zip(docs.tolist(), counts.tolist(), strict=True)) == _phrase_reference(
+                texts, words), (scan, words)
+            starts = seg.phrase_starts(words)
+            assert seg.doc_of(starts).tolist() == np.repeat(docs, counts).tolist()
+    assert seg.phrase_docs(["of", "unknown"])[0].tolist() == []
+
+
+def test_the_best_twenty_over_two_segments_are_the_first_twenty_of_all(archive):
+    views, _ = archive
+    index = QuoteSearch(views[:1000])
+    for v in views[1000:]:
+        index.add(v)  # into the small second segment
+    assert len(index._parts()) == 2
+    for text in QUERIES:
+        full = index.search(text)
+        top = index.search(text, limit=20)
+        assert top.total == full.total, text
+        assert [(h.view.statement.id, h.score) for h in top.hits] == [
+            (h.view.statement.id, h.score) for h in full.hits[:20]], text
+
+
+def test_a_phrase_in_a_quote_holding_a_word_more_than_65535_times():
+    """Counts in the postings stop at 65535; the phrase counts must not."""
+    texts = ["the " * 65540 + "of the war", "of the", "the the"]
+    seg = _segment(texts)
+    for words in [["the", "the"], ["of", "the"], ["the"], ["the", "war"]]:
+        docs, counts = seg.phrase_docs(words)
+        assert dict(zip(docs.tolist(), counts.tolist(), strict=True)) == _phrase_reference(
+            texts, words), words
+
+
+def test_typo_alternatives_are_those_of_the_whole_vocabulary(archive):
+    """Only words of a near length are given to rapidfuzz: the same words come back."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    from store.search import _max_typos
+
+    _, index = archive
+    parts = index._parts()
+    vocab = parts[0].segment.vocab
+    rng = np.random.default_rng(3)
+    edited = []
+    for w in rng.choice(vocab, size=60).tolist():  # a word of the vocabulary, one or two edits
+        for _ in range(int(rng.integers(1, 3))):
+            i = int(rng.integers(0, len(w) + 1))
+            c = str(rng.choice(list("aeiostnrkyé'")))
+            w = [w[:i] + c + w[i:], w[:i] + w[i + 1:], w[:i] + c + w[i + 1:]][int(rng.integers(3))]
+        edited.append(w or "a")
+    for word in ["sanctoins", "pease", "talsk", "kovalenko", "ukrain", "zzzzzzzz", "the", "a",
+                 *edited]:
+        typos = _max_typos(word)
+        expected = {word} | ({c for c, _, _ in process.extract(
+            word, vocab, scorer=Levenshtein.distance, score_cutoff=typos, limit=20)}
+            if typos else set())
+        assert index._near(word, parts) == expected, word
