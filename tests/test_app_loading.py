@@ -38,9 +38,13 @@ async def test_a_large_store_says_what_it_is_reading(sample_db: Path, monkeypatc
     app = ExplorerApp(Store.open(sample_db))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert seen[0] == "Reading 21 quotes…" and seen[-1] == "Indexing 21 quotes…"
-        assert seen[-2] == "Reading 21 quotes… 100%"  # how far the checking is, as it goes
-        assert all(m.startswith("Reading 21 quotes… ") and m.endswith("%") for m in seen[1:-1])
+        # How far the checking and the indexing are, as they go.
+        reading = seen[:seen.index("Indexing 21 quotes…")]
+        indexing = seen[len(reading):]
+        assert reading[0] == "Reading 21 quotes…" and reading[-1] == "Reading 21 quotes… 100%"
+        assert indexing == ["Indexing 21 quotes…", "Indexing 21 quotes… 70%",
+                            "Indexing 21 quotes… 100%"]
+        assert all(m.startswith("Reading 21 quotes… ") and m.endswith("%") for m in reading[1:])
         assert app.query_one(QuoteList).row_count == 21
         app.main_screen.show_loading("Reading 3 quotes…")
         assert app.query_one(QuoteList).empty_message == "Reading 3 quotes…"

@@ -8,7 +8,7 @@ is tested without a terminal and stays cheap to reason about.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -118,6 +118,11 @@ class Corpus:
         if self._search is None:
             self._search = QuoteSearch(self.views)
         return self._search
+
+    def build_index(self, progress: Callable[[float], None] | None = None) -> None:
+        """Build the index now (in a loader's worker); `progress(fraction)` as it goes."""
+        if self._search is None:
+            self._search = QuoteSearch(self.views, progress)
 
     def adopt_index(self, previous: Corpus, plan: SyncPlan | None = None) -> None:
         """Take over an older corpus's index, brought in step (see QuoteSearch.sync):

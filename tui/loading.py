@@ -58,7 +58,8 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> tuple[Store, 
         del bundle
         store.release_memory()
         progress(f"Indexing {count:,} quotes…")
-        corpus.index  # noqa: B018 - built here, in the worker, not on the first keystroke
+        # Built here, in the worker, not on the first keystroke.
+        corpus.build_index(lambda done: progress(f"Indexing {count:,} quotes… {done:.0%}"))
     finally:
         gc.freeze()
         if was:
