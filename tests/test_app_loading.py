@@ -28,6 +28,7 @@ async def test_a_path_is_read_in_a_worker_and_the_list_fills_in(sample_db: Path)
 
 async def test_a_large_store_says_what_it_is_reading(sample_db: Path, monkeypatch):
     monkeypatch.setattr(loading, "SYNC_LIMIT", 0)
+    monkeypatch.setattr(loading, "PROGRESS_EVERY_S", 0)  # every step, not 4 a second
     seen: list[str] = []
     real = loading.load
 
@@ -193,3 +194,15 @@ async def test_a_failed_reading_keeps_what_was_shown_and_says_why(sample_db, lar
         await settle(pilot)
         assert [str(n.message) for n in app._notifications].count(
             f"{app.store.path} is corrupt") == 1
+
+
+def test_progress_is_said_now_and_then_not_for_every_step(monkeypatch):
+    heard: list[str] = []
+    monkeypatch.setattr(loading, "PROGRESS_EVERY_S", 3600)
+    slow = loading._Throttled(heard.append)
+    for pct in range(100):
+        slow(f"{pct}%")
+    assert heard == []  # each would wait for the screen: none within the interval
+    monkeypatch.setattr(loading, "PROGRESS_EVERY_S", 0)
+    slow("100%")
+    assert heard == ["100%"]

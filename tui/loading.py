@@ -19,6 +19,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import gc
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +34,8 @@ __all__ = ["SYNC_LIMIT", "is_small", "load", "reread"]
 
 #: Up to this many statements, the explorer reads the database before it paints.
 SYNC_LIMIT = 5000
+#: How often a large database's reading says how far it has got.
+PROGRESS_EVERY_S = 0.25
 
 
 def is_small(store: Store) -> bool:
@@ -51,7 +54,8 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> tuple[Store, 
             store = Store.open(source)
         count = store.count(Statement)
         progress(f"Reading {count:,} quotes…")
-        bundle = store.bundle(lambda done, total: progress(
+        now_and_then = _Throttled(progress)
+        bundle = store.bundle(lambda done, total: now_and_then(
             f"Reading {count:,} quotes… {100 * done // max(total, 1)}%"))
         views = quote_views(bundle)
         corpus = Corpus(views, bundle.actors, bundle.proposals)
@@ -59,13 +63,27 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> tuple[Store, 
         store.release_memory()
         progress(f"Indexing {count:,} quotes…")
         # Built here, in the worker, not on the first keystroke.
-        corpus.build_index(lambda done: progress(f"Indexing {count:,} quotes… {done:.0%}"))
+        corpus.build_index(lambda done: now_and_then(f"Indexing {count:,} quotes… {done:.0%}"))
     finally:
         gc.freeze()
         if was:
             gc.enable()
     _give_back_memory()
     return store, corpus
+
+
+class _Throttled:
+    """Say how far a stage has got at most every PROGRESS_EVERY_S: each message waits
+    for the screen to take it (call_from_thread), 50 of them cost a second."""
+
+    def __init__(self, say: Callable[[str], None]) -> None:
+        self._say, self._last = say, time.monotonic()
+
+    def __call__(self, message: str) -> None:
+        now = time.monotonic()
+        if now - self._last >= PROGRESS_EVERY_S:
+            self._say(message)
+            self._last = now
 
 
 def reread(store: Store, previous: Corpus) -> tuple[Store, Corpus, SyncPlan | None]:
