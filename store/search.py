@@ -384,10 +384,12 @@ class QuoteSearch:
         self._speaker.update(texts)
 
     def __len__(self) -> int:
-        return len(self._where)
+        with self._lock:  # `_where` may be made here: never twice at once
+            return len(self._where)
 
     def __contains__(self, statement_id: object) -> bool:
-        return statement_id in self._where
+        with self._lock:
+            return statement_id in self._where
 
     # -- keeping in step with the store ----------------------------------------
     def add(self, view: QuoteView) -> None:
