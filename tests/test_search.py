@@ -294,3 +294,15 @@ def test_a_renamed_speaker_is_found_after_a_planned_sync():
     later = [QuoteView(v.statement, renamed, v.source) for v in views]
     index.sync(later, index.plan_sync(later))
     assert len(index.search("speaker:zelensky").hits) == 2
+
+
+def test_an_index_build_says_how_far_it_has_got(monkeypatch):
+    import store.tokens as tokens
+
+    monkeypatch.setattr(tokens, "_CHUNK", 2)  # a few chunks for a few quotes
+    views = _views(["peace talks", "the truce holds", "sanctions stay", "a new plan", "war"])
+    heard: list[float] = []
+    index = QuoteSearch(views, heard.append)
+    assert heard == sorted(heard) and heard[-1] == 1.0 and len(heard) == 4  # 3 chunks, done
+    assert 0 < heard[0] < heard[-2] <= 0.7  # reading the words, then the arrays
+    assert len(index.search("peace").hits) == 1
