@@ -11,8 +11,8 @@ words are matched again allowing one or two typos (rapidfuzz over the
 vocabulary), and the result says so.
 
 Match spans (what to highlight) are found only for the quotes asked for,
-from their text, by the same rules the index used: a screen shows 30 rows,
-not 100,000.
+from their text, by the same rules the index used (`store.spans`); results
+are ranked and put in display order in `store.results`.
 
 Writes keep the index in step without a rebuild: `add` puts a statement in a
 small second segment (rebuilt when next searched: milliseconds, as it stays
@@ -25,12 +25,10 @@ statement is re-indexed a bounded number of times).
 from __future__ import annotations
 
 import gc
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
 from itertools import repeat
 
 import numpy as np
@@ -38,22 +36,14 @@ import numpy as np
 from .evaluate import evaluate
 from .index import DocMeta, Segment
 from .query import Query, fold, parse_query
-from .tokens import token_spans, tokenize_many
+from .results import Hit, Matches, SearchResult
+from .spans import Spans, match_spans
+from .tokens import tokenize_many
 from .views import QuoteView
 
 __all__ = ["Hit", "QuoteSearch", "SearchResult", "Spans", "SyncPlan", "match_spans"]
 
 _MERGE_AT = 2000  # the small segment is merged away past max(this, large / 8)
-
-Spans = tuple[tuple[int, int], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    view: QuoteView
-    spans: Spans
-    score: float
-
 
 def _max_typos(word: str) -> int:
     return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
@@ -78,50 +68,6 @@ def _speaker_texts(views: Sequence[QuoteView]) -> dict[str, str]:
     """actor id -> what `speaker:` looks in; one view per actor is enough."""
     by_actor = dict(zip((v.statement.actor_id for v in views), views, strict=True))
     return {aid: _speaker_text(v) for aid, v in by_actor.items()}
-
-
-def match_spans(text: str, q: Query, alternatives: dict[str, set[str]] | None = None) -> Spans:
-    """Where a text matches a query's words and phrases (sorted, each span once)."""
-    if not q.phrases and text.isascii():
-        if alternatives is None:
-            words = _ascii_words(tuple(dict.fromkeys(q.words)), False)
-        else:
-            words = _ascii_words(tuple(sorted({a for w in q.words for a in alternatives[w]})),
-                                 True)
-        return tuple(m.span() for m in words.finditer(text.lower())) if words else ()
-    tokens = token_spans(text)
-    spans: set[tuple[int, int]] = set()
-    for word in dict.fromkeys(q.words):
-        if alternatives is not None:
-            alts = alternatives[word]
-            spans.update((s, e) for t, s, e in tokens if t in alts)
-        else:
-            spans.update((s, e) for t, s, e in tokens if t.startswith(word))
-    terms = [t for t, _, _ in tokens]
-    for phrase in dict.fromkeys(q.phrases):
-        words = phrase.split()
-        n, first = len(words), words[0]
-        for i, t in enumerate(terms):
-            if t == first and terms[i:i + n] == words:
-                spans.add((tokens[i][1], tokens[i + n - 1][2]))
-    return tuple(sorted(spans))
-
-
-@lru_cache(maxsize=64)
-def _ascii_words(words: tuple[str, ...], exact: bool) -> re.Pattern[str] | None:
-    """The words of ASCII text (lower-cased: its fold) that start with one of
-    `words` (`exact`: that are one of them).
-
-    The same words as `token_spans` finds and keeps, without a match object
-    and a fold per word of the text: a word (`WORD`: letters and digits,
-    inner apostrophes) starts at a letter or digit that follows neither one
-    nor an apostrophe after one, and runs on over letters and digits and
-    over an apostrophe followed by one."""
-    if not words:
-        return None
-    starts = "|".join(map(re.escape, words))
-    rest = r"(?![a-z0-9])(?!'[a-z0-9])" if exact else r"[a-z0-9]*(?:'[a-z0-9]+)*"
-    return re.compile(rf"(?<![a-z0-9])(?<![a-z0-9]')(?:{starts}){rest}")
 
 
 @contextmanager
@@ -209,139 +155,6 @@ class _Part:
         if hasattr(np, "bitwise_count"):  # numpy 2
             near &= np.bitwise_count(masks ^ np.uint64(_char_mask(word))) <= 2 * typos
         return words[near].tolist()
-
-
-@dataclass(slots=True)
-class _Matches:
-    part: _Part
-    docs: np.ndarray  # ascending local document numbers
-    scores: np.ndarray
-
-
-def _best(scores: np.ndarray, dates_of: Callable[[np.ndarray], np.ndarray],
-          limit: int | None) -> np.ndarray:
-    """The matches (indices into `scores`) best first: score to 1/1024, then the
-    most recent, then the first; only the first `limit` of that order if given.
-
-    With a limit, only what can be among the best is looked at: the limit-th
-    best score of every 16th match is at most the limit-th best of all, so a
-    match scoring below it (less a rounding step) cannot be in the first
-    `limit`. At 1,000,000 quotes a common word matches 78,000: this ranks a few
-    hundred instead of computing and partitioning 78,000 keys."""
-    n = len(scores)
-    if limit is not None and limit <= 0:
-        return np.zeros(0, dtype=np.int64)
-    if limit is not None and n > 64 * limit:
-        sample = scores[::16]
-        floor = np.partition(sample, len(sample) - limit)[len(sample) - limit]
-        at = np.flatnonzero(scores >= floor - 2 / 1024)
-    else:
-        at = np.arange(n)
-    # Score (to 1/1024), then the date: one integer key, largest first.
-    key = (np.round(scores[at] * 1024).astype(np.int64) << 20) + dates_of(at)
-    return at[_first(key, limit)]
-
-
-def _first(key: np.ndarray, limit: int | None) -> np.ndarray:
-    """Indices of the largest keys, largest first, ties in index order; `limit` of them."""
-    if limit is None or limit >= len(key):
-        return np.argsort(-key, kind="stable")
-    kth = np.partition(key, len(key) - limit)[len(key) - limit]
-    above = np.flatnonzero(key > kth)
-    top = np.concatenate((above, np.flatnonzero(key == kth)[:limit - len(above)]))
-    top.sort()
-    return top[np.argsort(-key[top], kind="stable")]
-
-
-class SearchResult:
-    """The quotes that match a query: ranked (`hits`, `top`) or in display order.
-
-    Spans are found when a hit is made, so `top(20)` costs 20 quotes' worth of
-    highlighting whatever the number of matches.
-    """
-
-    def __init__(self, query: Query, matches: list[_Matches], fuzzy: bool = False,
-                 alternatives: dict[str, set[str]] | None = None) -> None:
-        self.query = query
-        self.fuzzy = fuzzy
-        self.alternatives = alternatives
-        self._matches = matches
-
-    @property
-    def total(self) -> int:
-        return sum(len(m.docs) for m in self._matches)
-
-    def spans(self, view: QuoteView) -> Spans:
-        return match_spans(view.statement.text, self.query, self.alternatives)
-
-    def _ranked(self, limit: int | None) -> list[tuple[_Part, int, float]]:
-        ms = self._matches
-        if not ms:
-            return []
-        scores = ms[0].scores if len(ms) == 1 else np.concatenate([m.scores for m in ms])
-        cuts = np.cumsum([0] + [len(m.docs) for m in ms])
-        best = _best(scores, lambda at: self._dates(at, cuts), limit)
-        part = np.searchsorted(cuts, best, side="right") - 1
-        local = np.zeros(len(best), dtype=np.int64)
-        for k, m in enumerate(ms):
-            inside = part == k
-            local[inside] = m.docs[best[inside] - cuts[k]]
-        return [(ms[k].part, d, s) for k, d, s in
-                zip(part.tolist(), local.tolist(), scores[best].tolist(), strict=True)]
-
-    def _dates(self, at: np.ndarray, cuts: np.ndarray) -> np.ndarray:
-        """The date of each match `at` (numbered over all parts, one after another)."""
-        out = np.zeros(len(at), dtype=np.int64)
-        for k, m in enumerate(self._matches):
-            inside = (at >= cuts[k]) & (at < cuts[k + 1])
-            out[inside] = m.part.segment.date[m.docs[at[inside] - cuts[k]]]
-        return out
-
-    def top(self, limit: int) -> list[Hit]:
-        """The `limit` best hits, best first, with their spans."""
-        return [Hit(part.views[d], self.spans(part.views[d]), s)
-                for part, d, s in self._ranked(limit)]
-
-    @cached_property
-    def hits(self) -> list[Hit]:
-        """Every hit, best first."""
-        return [Hit(part.views[d], self.spans(part.views[d]), s)
-                for part, d, s in self._ranked(None)]
-
-    def in_order(self) -> tuple[list[int], list[int]]:
-        """Display positions (see `QuoteSearch.set_order`) of every match, ascending,
-        and how many spans each has (what `spans` would return, counted from the index)."""
-        if not self._matches:
-            return [], []
-        where = np.concatenate([m.part.order[m.docs] for m in self._matches])
-        counts = np.concatenate([self._counts(m) for m in self._matches])
-        order = np.argsort(where, kind="stable")
-        return where[order].tolist(), counts[order].tolist()
-
-    def _counts(self, m: _Matches) -> np.ndarray:
-        seg, q = m.part.segment, self.query
-        words = list(dict.fromkeys(q.words))
-        count = np.zeros(seg.n, dtype=np.int64)
-        if not words and not q.phrases:
-            return count[m.docs]
-        if self.alternatives is not None:
-            terms = sorted({t for w in words for t in map(seg.term, self.alternatives[w])
-                            if t is not None})
-            slices = [(t, t + 1) for t in terms]
-        else:  # prefix ranges nest or are apart: a token matching two words counts once
-            slices = []
-            for lo, hi in sorted(seg.prefix_range(w) for w in words):
-                if slices and lo < slices[-1][1]:
-                    slices[-1] = (slices[-1][0], max(hi, slices[-1][1]))
-                else:
-                    slices.append((lo, hi))
-        for lo, hi in slices:
-            docs, tf, _ = seg.postings(lo, hi)
-            count += np.bincount(docs, weights=tf, minlength=seg.n).astype(np.int64)
-        for phrase in dict.fromkeys(q.phrases):
-            docs, found = seg.phrase_docs(phrase.split())
-            count[docs] += found
-        return count[m.docs]
 
 
 class QuoteSearch:
@@ -568,7 +381,7 @@ class QuoteSearch:
                 a for a, text in self._speaker.items() if all(s in text for s in needles)}
         return found
 
-    def _run(self, part: _Part, q: Query, alternatives: dict[str, set[str]] | None) -> _Matches:
+    def _run(self, part: _Part, q: Query, alternatives: dict[str, set[str]] | None) -> Matches:
         speaking = self._speaking(q.speakers) if q.speakers else None
         docs, scores = evaluate(part.segment, q, alternatives, speaking)
-        return _Matches(part, docs, scores)
+        return Matches(part, docs, scores)

@@ -220,7 +220,7 @@ def test_the_best_few_are_the_first_of_the_full_ranking(seed):
     order's first k, ties (same score to 1/1024, same date) in match order."""
     import numpy as np
 
-    from store.search import _best
+    from store.results import _best
 
     rng = np.random.default_rng(seed)
     n = int(rng.integers(1, 20000))
