@@ -21,6 +21,7 @@ from .spans import Spans, match_spans
 from .views import QuoteView
 
 if TYPE_CHECKING:
+    from .index import Segment
     from .search import _Part
 
 __all__ = ["Hit", "SearchResult"]
@@ -139,15 +140,19 @@ class SearchResult:
             return [], []
         where = np.concatenate([m.part.order[m.docs] for m in self._matches])
         counts = np.concatenate([self._counts(m) for m in self._matches])
-        order = np.argsort(where, kind="stable")
-        return where[order].tolist(), counts[order].tolist()
+        if len(where) > 1 and (where[1:] < where[:-1]).any():  # else in order already
+            order = np.argsort(where, kind="stable")
+            where, counts = where[order], counts[order]
+        return where.tolist(), counts.tolist()
 
     def _counts(self, m: Matches) -> np.ndarray:
-        seg, q = m.part.segment, self.query
+        """Each match's number of matched words and phrases, from the postings of
+        its words: linear in those postings and the matches, never in the quotes."""
+        seg, q, docs = m.part.segment, self.query, m.docs
         words = list(dict.fromkeys(q.words))
-        count = np.zeros(seg.n, dtype=np.int64)
+        count = np.zeros(len(docs), dtype=np.int64)
         if not words and not q.phrases:
-            return count[m.docs]
+            return count
         if self.alternatives is not None:
             terms = sorted({t for w in words for t in map(seg.term, self.alternatives[w])
                             if t is not None})
@@ -160,9 +165,17 @@ class SearchResult:
                 else:
                     slices.append((lo, hi))
         for lo, hi in slices:
-            docs, tf, _ = seg.postings(lo, hi)
-            count += np.bincount(docs, weights=tf, minlength=seg.n).astype(np.int64)
+            found, tf, _ = seg.postings(lo, hi)
+            _add_at(count, docs, seg, found, tf)
         for phrase in dict.fromkeys(q.phrases):
-            docs, found = seg.phrase_docs(phrase.split())
-            count[docs] += found
-        return count[m.docs]
+            _add_at(count, docs, seg, *seg.phrase_docs(phrase.split()))
+        return count
+
+
+def _add_at(count: np.ndarray, docs: np.ndarray, seg: Segment, found: np.ndarray,
+            times: np.ndarray) -> None:
+    """count[i] += times of `found` entries that are docs[i] (`docs` ascending)."""
+    keep = seg.member(found, docs)
+    if keep.any():
+        at = np.searchsorted(docs, found[keep])
+        count += np.bincount(at, weights=times[keep], minlength=len(docs)).astype(np.int64)

@@ -211,3 +211,13 @@ def test_typo_alternatives_are_those_of_the_whole_vocabulary(archive):
             word, vocab, scorer=Levenshtein.distance, score_cutoff=typos, limit=20)}
             if typos else set())
         assert index._near(word, parts) == expected, word
+
+
+def test_each_rows_match_count_is_its_number_of_spans(archive):
+    """in_order's counts come from the postings: they must be what the highlighter finds."""
+    views, index = archive
+    for query in QUERIES:
+        result = index.search(query)
+        places, counts = result.in_order()
+        assert places == sorted(places)
+        assert counts == [len(result.spans(views[p])) for p in places], query
