@@ -24,15 +24,14 @@ statement is re-indexed a bounded number of times).
 
 from __future__ import annotations
 
-import gc
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
 
+from .collector import paused
 from .evaluate import evaluate
 from .index import DocMeta, Segment
 from .query import Query, fold, parse_query
@@ -70,18 +69,6 @@ def _speaker_texts(views: Sequence[QuoteView]) -> dict[str, str]:
     return {aid: _speaker_text(v) for aid, v in by_actor.items()}
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic GC while a build makes a million short-lived objects: it halves the time."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _differs(old: QuoteView, new: QuoteView) -> bool:
     """Whether the index must see a statement again (its words, speaker, tags or date)."""
     a, b = old.statement, new.statement
@@ -91,7 +78,7 @@ def _differs(old: QuoteView, new: QuoteView) -> bool:
 
 def _places(part: _Part) -> dict[str, tuple[_Part | None, int]]:
     ids = [v.statement.id for v in part.views]
-    with _collector_paused():  # a tuple per quote: 0.3 s of collections at 100,000
+    with paused():  # a tuple per quote: 0.3 s of collections at 100,000
         return dict(zip(ids, zip(repeat(part), range(len(ids))), strict=True))
 
 
@@ -100,7 +87,6 @@ class SyncPlan:
     """What a sync to a new reading must do (see `QuoteSearch.plan_sync`): what to drop
     and index again, and everything about the unchanged statements made ready."""
 
-    new: dict[str, QuoteView]
     gone: list[str]
     changed: list[str]
     main_views: list[QuoteView]  # the large segment's views, pointed at the new objects
@@ -130,7 +116,7 @@ class _Part:
         self.views = views
         # Reading the words is about 70% of a build; the arrays the rest.
         heard = None if progress is None else (lambda done, n: progress(0.7 * done / n))
-        with _collector_paused():
+        with paused():
             self.segment = Segment(tokenize_many([v.statement.text for v in views], heard),
                                    _meta(views))
         if progress is not None:
@@ -290,7 +276,7 @@ class QuoteSearch:
             place = {v.statement.id: i for i, v in enumerate(views)}
             missing = len(views)
             return SyncPlan(
-                new, gone, changed, main_views,
+                gone, changed, main_views,
                 [new.get(v.statement.id, v) for v in self._fresh
                  if v.statement.id not in dropped],
                 [v for v in views if v.statement.id not in where or v.statement.id in dropped],

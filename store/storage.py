@@ -16,7 +16,6 @@ has written it.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import re
 import stat
@@ -29,6 +28,7 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
+from .collector import paused
 from .errors import DatabaseCorrupt, DatabaseUnreadable, StoreError, WriteFailed
 
 __all__ = ["AtomicJSONStorage", "LockedMemoryStorage", "default_file_mode"]
@@ -48,15 +48,9 @@ def _stamp(st: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def _parse(raw: bytes) -> Any:
-    """orjson.loads without the cyclic GC: the collector would walk the millions of new
-    objects again and again while they are made (100,000 quotes: 0.7 s -> 0.35 s)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
+    """orjson.loads without the cyclic GC (`store.collector`): 100,000 quotes 0.7 s -> 0.35 s."""
+    with paused():
         return orjson.loads(raw)
-    finally:
-        if was:
-            gc.enable()
 
 
 def check_shape(data: Any, path: Path | str) -> dict[str, dict[str, dict]]:

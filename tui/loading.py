@@ -20,10 +20,11 @@ import ctypes
 import ctypes.util
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from store import Store
+from store.collector import paused
 from store.models import Statement
 from store.search import SyncPlan
 from store.views import quote_views
@@ -44,9 +45,7 @@ def is_small(store: Store) -> bool:
 
 def load(source: Store | Path, progress: Callable[[str], None]) -> tuple[Store, Corpus]:
     """Open (if given a path), read and index a database; say what is being done."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
+    with _bulk_read():
         if isinstance(source, Store):
             store = source
         else:
@@ -64,11 +63,6 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> tuple[Store, 
         progress(f"Indexing {count:,} quotes…")
         # Built here, in the worker, not on the first keystroke.
         corpus.build_index(lambda done: now_and_then(f"Indexing {count:,} quotes… {done:.0%}"))
-    finally:
-        gc.freeze()
-        if was:
-            gc.enable()
-    _give_back_memory()
     return store, corpus
 
 
@@ -95,19 +89,24 @@ def reread(store: Store, previous: Corpus) -> tuple[Store, Corpus, SyncPlan | No
     must never see a half-changed table. The new handle replaces the old one.
     """
     assert store.path is not None
-    was = gc.isenabled()
-    gc.disable()
-    try:
+    with _bulk_read():
         fresh = Store.open(store.path)
         corpus = Corpus.from_store(fresh)
         fresh.release_memory()
         plan = corpus.plan_index(previous)
-    finally:
-        gc.freeze()
-        if was:
-            gc.enable()
-    _give_back_memory()
     return fresh, corpus, plan
+
+
+@contextlib.contextmanager
+def _bulk_read() -> Iterator[None]:
+    """A whole database read: the collector paused meanwhile (`store.collector`), the
+    survivors frozen after it (later collections skip them), the freed heap given back."""
+    with paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
+    _give_back_memory()
 
 
 def _give_back_memory() -> None:
