@@ -115,8 +115,8 @@ class Corpus:
     @property
     def index(self) -> QuoteSearch:
         """The search index, built on first use (a search may never be typed)."""
-        if self._search is None:
-            self._search = QuoteSearch(self.views)
+        self.build_index()
+        assert self._search is not None
         return self._search
 
     def build_index(self, progress: Callable[[float], None] | None = None) -> None:
