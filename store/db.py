@@ -23,6 +23,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from . import migrations
+from .docs import KIND, from_doc, from_doc_checked, to_doc
 from .errors import (
     ConflictError,
     DatabaseCorrupt,
@@ -58,7 +59,6 @@ MODELS: dict[type[BaseModel], str] = {
     Statement: "statements",
     Proposal: "proposals",
 }
-_KIND = {Actor: "actor", Source: "source", Statement: "statement", Proposal: "proposal"}
 
 
 class _StrIdTable(Table):
@@ -88,40 +88,6 @@ class Bundle(BaseModel):
 
     def count(self) -> int:
         return sum(len(self.of(m)) for m in MODELS)
-
-
-def to_doc(obj: BaseModel) -> dict:
-    """The document stored for an object (its id is the TinyDB key, not a field)."""
-    doc = obj.model_dump(mode="json", exclude_defaults=False)
-    del doc["id"]
-    return doc
-
-
-def _from_doc_checked(model: type[M], doc_id: str, doc: dict) -> M:
-    """A new document from an edit: invalid is the user's input, not a corrupt file."""
-    try:
-        return model.model_validate({**doc, "id": doc_id})
-    except ValidationError as e:
-        raise InvalidData(format_validation_error(e, f"{_KIND[model]} {doc_id}")) from None
-
-
-_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
-
-
-def _from_doc(model: type[M], doc_id: str, doc: dict) -> M:
-    try:
-        obj = model.model_validate({**doc, "id": doc_id})
-    except ValidationError as e:
-        raise DatabaseCorrupt(
-            format_validation_error(e, f"stored {_KIND[model]} {doc_id!r} is invalid")
-        ) from None
-    # Each model object carries the set of fields it was given: 730 bytes, 80 MB
-    # over 100,000 quotes, all alike. The models are frozen, so nothing adds to
-    # the set, and a copy (model_copy) gets its own: objects can share one.
-    given = obj.__pydantic_fields_set__
-    shared = _FIELDS_SETS.setdefault(frozenset(given), given)
-    object.__setattr__(obj, "__pydantic_fields_set__", shared)
-    return obj
 
 
 class Store:
@@ -228,18 +194,18 @@ class Store:
     def get(self, model: type[M], id: str) -> M:
         found = self.find(model, id)
         if found is None:
-            raise NotFound(f"no {_KIND[model]} with id {id!r}")
+            raise NotFound(f"no {KIND[model]} with id {id!r}")
         return found
 
     def find(self, model: type[M], id: str) -> M | None:
         doc = self._table(model).get(doc_id=id)
-        return None if doc is None else _from_doc(model, id, doc)
+        return None if doc is None else from_doc(model, id, doc)
 
     def list(self, model: type[M]) -> list[M]:
         # From the parsed file directly: TinyDB's all() copies every document
         # first (a quarter of the time to read 100,000 statements).
         docs = self._tables().get(MODELS[model], {})
-        return [_from_doc(model, doc_id, doc) for doc_id, doc in docs.items()]
+        return [from_doc(model, doc_id, doc) for doc_id, doc in docs.items()]
 
     def count(self, model: type[M]) -> int:
         return len(self._tables().get(MODELS[model], {}))
@@ -257,7 +223,7 @@ class Store:
         model, table = type(obj), MODELS[type(obj)]
         with self._locked():
             if obj.id not in self._tables().get(table, {}):  # type: ignore[attr-defined]
-                raise NotFound(f"no {_KIND[model]} with id {obj.id!r}")  # type: ignore[attr-defined]
+                raise NotFound(f"no {KIND[model]} with id {obj.id!r}")  # type: ignore[attr-defined]
             self._check_references(Bundle(**{table: [obj]}), self._tables())
             doc = to_doc(obj)
 
@@ -272,11 +238,11 @@ class Store:
         with self._locked():
             tables = self._tables()
             if id not in tables.get(table, {}):
-                raise NotFound(f"no {_KIND[model]} with id {id!r}")
+                raise NotFound(f"no {KIND[model]} with id {id!r}")
             users = self._referrers(tables, model, id)
             if users:
                 raise InvalidData(
-                    f"{_KIND[model]} {id!r} is still referred to by {users[0]}"
+                    f"{KIND[model]} {id!r} is still referred to by {users[0]}"
                     + (f" and {len(users) - 1} more" if len(users) > 1 else "")
                 )
             self._mutate(lambda t: t[table].pop(id))
@@ -301,7 +267,7 @@ class Store:
                         if on_conflict == "error" or old != to_doc(obj):
                             what = "an" if on_conflict == "error" else "a different"
                             raise ConflictError(
-                                f"{what} {_KIND[model]} with id {obj.id!r} exists already"
+                                f"{what} {KIND[model]} with id {obj.id!r} exists already"
                             )
                         continue
                     fresh[table].append(obj)
@@ -339,7 +305,7 @@ class Store:
                 for actor in bundle.actors:
                     old = actors.get(actor.id)
                     if old is None and actor.id in tables.get("actors", {}):
-                        old = _from_doc(Actor, actor.id, tables["actors"][actor.id])
+                        old = from_doc(Actor, actor.id, tables["actors"][actor.id])
                     if old is not None:
                         actor = _merge_actor(old, actor)
                         if actor == old:
@@ -376,7 +342,7 @@ class Store:
 
             def normalize(table: str, id: str, doc: dict) -> dict:
                 model = by_table.get(table)
-                return doc if model is None else to_doc(_from_doc(model, id, doc))
+                return doc if model is None else to_doc(from_doc(model, id, doc))
 
             apply_changes(trial, changes, normalize)
             fresh: dict[str, list] = {t: [] for t in MODELS.values()}
@@ -385,9 +351,9 @@ class Store:
                 if model is None:
                     raise InvalidData(f"unknown table {change.table!r}")
                 if change.after is not None:
-                    fresh[change.table].append(_from_doc_checked(model, change.id, change.after))
+                    fresh[change.table].append(from_doc_checked(model, change.id, change.after))
                 elif users := self._referrers(trial, model, change.id):
-                    raise InvalidData(f"{_KIND[model]} {change.id!r} is still referred to by "
+                    raise InvalidData(f"{KIND[model]} {change.id!r} is still referred to by "
                                       f"{users[0]}")
             self._check_references(Bundle(**fresh), trial)
             record = ChangeRecord(
@@ -429,7 +395,7 @@ class Store:
             seen: set[str] = set()
             for obj in bundle.of(model):
                 if obj.id in seen:
-                    raise InvalidData(f"{_KIND[model]} id {obj.id!r} appears twice")
+                    raise InvalidData(f"{KIND[model]} id {obj.id!r} appears twice")
                 seen.add(obj.id)
 
     @staticmethod
@@ -473,15 +439,6 @@ class Store:
         `progress(done, total)` hears how many documents are read and checked,
         every 2% or so: at 1,000,000 quotes this takes seconds.
         """
-        if progress is None:
-            lists = {table: self.list(model) for model, table in MODELS.items()}
-        else:
-            lists = self._read_all(progress)
-        # Each object was checked as it was read; Bundle(...) would run every model's
-        # after-validators again (pydantic does, for instances): 0.06 s per 100,000 quotes.
-        return Bundle.model_construct(**lists)
-
-    def _read_all(self, progress: Callable[[int, int], None]) -> dict[str, list]:
         tables = self._tables()
         total = sum(len(tables.get(t, {})) for t in MODELS.values())
         step, done = max(total // 50, 1000), 0
@@ -490,10 +447,13 @@ class Store:
             items = iter(tables.get(table, {}).items())
             out = lists[table] = []
             while chunk := list(islice(items, step)):
-                out.extend(_from_doc(model, doc_id, doc) for doc_id, doc in chunk)
+                out.extend(from_doc(model, doc_id, doc) for doc_id, doc in chunk)
                 done += len(chunk)
-                progress(done, total)
-        return lists
+                if progress is not None:
+                    progress(done, total)
+        # Each object was checked as it was read; Bundle(...) would run every model's
+        # after-validators again (pydantic does, for instances): 0.06 s per 100,000 quotes.
+        return Bundle.model_construct(**lists)
 
     def add_all(self, objs: Iterable[BaseModel]) -> Bundle:
         fresh: dict[str, list] = {t: [] for t in MODELS.values()}
