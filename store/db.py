@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,7 +24,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from . import migrations
-from .docs import KIND, from_doc, from_doc_checked, to_doc
+from .docs import AS_STORED, KIND, from_doc, from_doc_checked, to_doc
 from .errors import (
     ConflictError,
     DatabaseCorrupt,
@@ -178,6 +179,12 @@ class Store:
         forget = getattr(self._db.storage, "forget_cache", None)
         if forget is not None:
             forget()
+
+    def digest(self) -> str | None:
+        """The digest of the file's bytes as read now (what `store.snapshot` is keyed
+        on); None for an in-memory store."""
+        found = getattr(self._db.storage, "digest", None)
+        return None if found is None else found()
 
     def changed_on_disk(self) -> bool:
         """True when another process has written the file since this one read it."""
@@ -439,21 +446,37 @@ class Store:
         `progress(done, total)` hears how many documents are read and checked,
         every 2% or so: at 1,000,000 quotes this takes seconds.
         """
+        return self.reading(progress)[0]
+
+    def reading(self, progress: Callable[[int, int], None] | None = None,
+                checked: str | None = None) -> tuple[Bundle, str | None]:
+        """`bundle`, and the digest of the file it was read from (None in memory).
+
+        `checked` is the digest of a file known to be valid (`store.snapshot`
+        says so): if the file read is that one, its statements are taken as
+        stored, not checked again (`docs.statement_as_stored`: 8.5 s -> 2.3 s at
+        1,000,000 quotes).
+        """
         tables = self._tables()
+        digest_of = getattr(self._db.storage, "digest_of", None)
+        digest = None if digest_of is None else digest_of(tables)
+        trusted = checked is not None and digest == checked
         total = sum(len(tables.get(t, {})) for t in MODELS.values())
         step, done = max(total // 50, 1000), 0
         lists: dict[str, list] = {}
         for model, table in MODELS.items():
             items = iter(tables.get(table, {}).items())
             out = lists[table] = []
+            make = AS_STORED.get(model) if trusted else None
+            make = make or partial(from_doc, model)
             while chunk := list(islice(items, step)):
-                out.extend(from_doc(model, doc_id, doc) for doc_id, doc in chunk)
+                out.extend(make(doc_id, doc) for doc_id, doc in chunk)
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
         # Each object was checked as it was read; Bundle(...) would run every model's
         # after-validators again (pydantic does, for instances): 0.06 s per 100,000 quotes.
-        return Bundle.model_construct(**lists)
+        return Bundle.model_construct(**lists), digest
 
     def add_all(self, objs: Iterable[BaseModel]) -> Bundle:
         fresh: dict[str, list] = {t: [] for t in MODELS.values()}

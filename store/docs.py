@@ -8,14 +8,25 @@ from an edit that fails is the user's input (`InvalidData`).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import DatabaseCorrupt, InvalidData
-from .models import Actor, Proposal, Source, Statement, format_validation_error
+from .models import (
+    Actor,
+    DatePrecision,
+    Proposal,
+    Source,
+    Statement,
+    StatementKind,
+    clean_text,
+    format_validation_error,
+)
 
-__all__ = ["KIND", "from_doc", "from_doc_checked", "to_doc"]
+__all__ = ["AS_STORED", "KIND", "from_doc", "from_doc_checked", "source_as_stored",
+           "statement_as_stored", "to_doc"]
 
 M = TypeVar("M", Actor, Source, Statement, Proposal)
 
@@ -56,3 +67,107 @@ def from_doc(model: type[M], doc_id: str, doc: dict) -> M:
     shared = _FIELDS_SETS.setdefault(frozenset(given), given)
     object.__setattr__(obj, "__pydantic_fields_set__", shared)
     return obj
+
+
+_PRECISIONS = {p.value: p for p in DatePrecision}
+_KINDS = {k.value: k for k in StatementKind}
+
+
+def _clean(text: object) -> bool:
+    """Whether a text is a str that `clean_text` leaves as it is. isprintable is the
+    quick yes (no control character; in quotes almost never a newline); an ASCII text
+    is checked bytewise (an article, with newlines: 4x quicker than the regex)."""
+    if type(text) is not str:
+        return False
+    if text.isprintable():
+        return True
+    if text.isascii():
+        return len(text.encode().translate(None, _ASCII_CONTROLS)) == len(text)
+    return clean_text(text) is text
+
+
+# What `models._CONTROL` matches in ASCII: C0 but tab and newline, and DEL.
+_ASCII_CONTROLS = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
+
+
+def statement_as_stored(doc_id: str, doc: dict) -> Statement:
+    """A statement from a file already checked (a snapshot of it says so), made without
+    checking it again: 2 µs instead of 6.5.
+
+    Equal to `from_doc`'s object for every document that passes `from_doc`, as
+    long as the document is in the form this program writes: all fields
+    present, a span of two ints, a date as YYYY-MM-DD, clean texts. A document
+    in any other form (written by hand, an older version) is checked as usual:
+    pydantic might have converted something in it.
+    """
+    try:
+        span, said_on, text, context, issues = (
+            doc["span"], doc["said_on"], doc["text"], doc["context"], doc["issues"])
+        fields = {"id": doc_id, "actor_id": doc["actor_id"], "text": text,
+                  "source_id": doc["source_id"], "span": (span[0], span[1]),
+                  "said_on": None if said_on is None else _DATES[said_on],
+                  "said_on_precision": _PRECISIONS[doc["said_on_precision"]], "context": context,
+                  "issues": list(issues), "kind": _KINDS[doc["kind"]]}
+    except (KeyError, TypeError, IndexError, ValueError):
+        return from_doc(Statement, doc_id, doc)
+    if (len(doc) != 9 or type(span) is not list or len(span) != 2 or type(span[0]) is not int
+            or type(span[1]) is not int or not (said_on is None or len(said_on) == 10)
+            or type(issues) is not list
+            or not (type(text) is str and (text.isprintable() or _clean(text)))
+            or not (context == "" or _clean(context))):
+        return from_doc(Statement, doc_id, doc)
+    obj = _new(Statement)  # what _made does, written out: a million calls fewer
+    _set(obj, "__dict__", fields)
+    _set(obj, "__pydantic_fields_set__", _EVERY_FIELD[Statement])
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+class _Dates(dict):
+    """'YYYY-MM-DD' -> its date, each made once: a million quotes share a few thousand
+    dates (and 32 MB fewer objects)."""
+
+    def __missing__(self, text: str) -> dt.date:
+        if len(self) > 100_000:
+            self.clear()
+        found = self[text] = dt.date.fromisoformat(text)
+        return found
+
+
+_DATES = _Dates()
+
+
+def source_as_stored(doc_id: str, doc: dict) -> Source:
+    """`statement_as_stored` for a source: its text is not hashed again (2 µs a kilobyte)."""
+    try:
+        title, outlet, url, published, text = (
+            doc["title"], doc["outlet"], doc["url"], doc["published"], doc["text"])
+        fields = {"id": doc_id, "title": title, "outlet": outlet, "url": url,
+                  "published": None if published is None else _DATES[published],
+                  "text": text, "content_hash": doc["content_hash"]}
+    except (KeyError, TypeError, ValueError):
+        return from_doc(Source, doc_id, doc)
+    if (len(doc) != 6 or not (published is None or len(published) == 10)
+            or type(fields["content_hash"]) is not str or not _clean(title) or not _clean(text)
+            or not (outlet is None or _clean(outlet)) or not (url is None or _clean(url))):
+        return from_doc(Source, doc_id, doc)
+    return _made(Source, fields)
+
+
+def _made(model: type[M], fields: dict) -> M:
+    """What pydantic's model_construct makes, without its Python loop over the fields."""
+    obj = _new(model)
+    _set(obj, "__dict__", fields)
+    _set(obj, "__pydantic_fields_set__", _EVERY_FIELD[model])
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+_new, _set = object.__new__, object.__setattr__
+# Shared with `from_doc`'s objects, which were given every field too.
+_EVERY_FIELD = {m: _FIELDS_SETS.setdefault(frozenset(m.model_fields), set(m.model_fields))
+                for m in (Statement, Source)}
+#: model -> how a document of a file known to be valid becomes its object
+AS_STORED = {Statement: statement_as_stored, Source: source_as_stored}

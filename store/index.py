@@ -152,10 +152,51 @@ class Segment:
             issues.setdefault(c.casefold(), []).append(docs[by_code[cuts[k]:cuts[k + 1]]])
         self.issues = {c: d[0] if len(d) == 1 else np.unique(np.concatenate(d))
                        for c, d in issues.items()}
-        self.alive = np.ones(n, dtype=bool)
+        self._fresh_state()
+
+    def _fresh_state(self) -> None:
+        self.alive = np.ones(self.n, dtype=bool)
         self._doc_marks: np.ndarray | None = None  # see member
         self._terms_after: np.ndarray | None = None  # see _after
         self._lock = threading.Lock()  # a stale search may still run in another thread
+
+    # -- kept on disk (store.snapshot) -------------------------------------------
+    _ARRAYS = ("post_doc", "post_tf", "post_w", "off", "pos", "poff", "doc_start", "date",
+               "actor")
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Everything a segment is, as named arrays (words and ids as newline-joined
+        UTF-8: neither holds a newline); `alive` is not kept, all are alive."""
+        codes = list(self.issues)
+        tagged = [self.issues[c] for c in codes]
+        return {name: getattr(self, name) for name in self._ARRAYS} | {
+            "shape": np.array([self.n, self.end], dtype=np.int64),
+            "vocab": _joined(self.vocab), "actor_ids": _joined(self.actor_ids),
+            "codes": _joined(codes),
+            "code_docs": np.concatenate(tagged) if tagged else np.zeros(0, dtype=np.int32),
+            "code_cuts": np.cumsum([0] + [len(d) for d in tagged], dtype=np.int64)}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Segment:
+        """The segment `to_arrays` made; ValueError if the arrays do not fit together."""
+        seg = cls.__new__(cls)
+        for name in cls._ARRAYS:
+            setattr(seg, name, arrays[name])
+        seg.n, seg.end = (int(x) for x in arrays["shape"])
+        seg.vocab, seg.actor_ids = _split(arrays["vocab"]), _split(arrays["actor_ids"])
+        codes, docs, cuts = _split(arrays["codes"]), arrays["code_docs"], arrays["code_cuts"]
+        seg.issues = {c: docs[cuts[k]:cuts[k + 1]] for k, c in enumerate(codes)}
+        nv, n = len(seg.vocab), seg.n
+        fits = (len(seg.off) == len(seg.poff) == nv + 1 and len(cuts) == len(codes) + 1
+                and len(seg.post_doc) == len(seg.post_tf) == len(seg.post_w) == seg.off[-1]
+                and len(seg.pos) == seg.poff[-1] and cuts[-1] == len(docs)
+                and len(seg.doc_start) == len(seg.date) == len(seg.actor) == n
+                and _below(seg.post_doc, n) and _below(docs, n) and _below(seg.pos, seg.end)
+                and _below(seg.actor, len(seg.actor_ids)) and seg.vocab == sorted(seg.vocab))
+        if not fits:
+            raise ValueError("the saved index's arrays do not fit together")
+        seg._fresh_state()
+        return seg
 
     # -- terms -------------------------------------------------------------
     def prefix_range(self, word: str) -> tuple[int, int]:
@@ -334,6 +375,20 @@ class Segment:
 
     def issue_docs(self, code: str) -> np.ndarray:
         return self.issues.get(code, np.zeros(0, dtype=np.int32))
+
+
+def _joined(words: list[str]) -> np.ndarray:
+    return np.frombuffer("\n".join(words).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+
+
+def _split(data: np.ndarray) -> list[str]:
+    text = data.tobytes().decode("utf-8", "surrogatepass")
+    return text.split("\n") if text else []
+
+
+def _below(values: np.ndarray, limit: int) -> bool:
+    """All of `values` in 0..limit-1."""
+    return not len(values) or (int(values.min()) >= 0 and int(values.max()) < limit)
 
 
 def _counted(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

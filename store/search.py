@@ -112,13 +112,19 @@ class _Part:
     __slots__ = ("_near", "order", "segment", "views")
 
     def __init__(self, views: list[QuoteView], first: int,
-                 progress: Callable[[float], None] | None = None) -> None:
+                 progress: Callable[[float], None] | None = None,
+                 segment: Segment | None = None) -> None:
+        """Index `views` (document i is views[i]), or take `segment`, already their index."""
         self.views = views
-        # Reading the words is about 70% of a build; the arrays the rest.
-        heard = None if progress is None else (lambda done, n: progress(0.7 * done / n))
-        with paused():
-            self.segment = Segment(tokenize_many([v.statement.text for v in views], heard),
-                                   _meta(views))
+        if segment is None:
+            # Reading the words is about 70% of a build; the arrays the rest.
+            heard = None if progress is None else (lambda done, n: progress(0.7 * done / n))
+            with paused():
+                segment = Segment(tokenize_many([v.statement.text for v in views], heard),
+                                  _meta(views))
+        elif segment.n != len(views):
+            raise ValueError(f"a segment of {segment.n} documents for {len(views)} views")
+        self.segment = segment
         if progress is not None:
             progress(1.0)
         self.order = np.arange(first, first + len(views), dtype=np.int64)
@@ -147,13 +153,17 @@ class QuoteSearch:
     """An index over quote views; `search` answers a query string."""
 
     def __init__(self, views: Iterable[QuoteView] = (),
-                 progress: Callable[[float], None] | None = None) -> None:
-        """Index `views`; `progress(fraction)` hears how far the build has got."""
+                 progress: Callable[[float], None] | None = None,
+                 segment: Segment | None = None) -> None:
+        """Index `views`; `progress(fraction)` hears how far the build has got. Given a
+        `segment` that is their index already (`store.snapshot`), it is taken as it is."""
         views = list(views)
         self._lock = threading.RLock()
         self._speaker: dict[str, str] = {}
-        self._note_speakers(views)
-        self._main = _Part(views, 0, progress)
+        self._main = _Part(views, 0, progress, segment)
+        # One view per actor is enough: the first of each, found in the segment's arrays.
+        _, first = np.unique(self._main.segment.actor, return_index=True)
+        self._note_speakers([views[i] for i in first.tolist()])
         self._fresh: list[QuoteView] = []
         self._delta: _Part | None = None
         self._next = len(views)
@@ -181,6 +191,11 @@ class QuoteSearch:
     def _set_speakers(self, texts: dict[str, str]) -> None:
         self._speakers_of: dict[tuple[str, ...], set[str]] = {}  # what _speaking found
         self._speaker.update(texts)
+
+    @property
+    def main_segment(self) -> Segment:
+        """The large segment (the whole index, until writes add a small one)."""
+        return self._main.segment
 
     def __len__(self) -> int:
         with self._lock:  # `_where` may be made here: never twice at once

@@ -16,6 +16,7 @@ has written it.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import stat
@@ -51,6 +52,30 @@ def _parse(raw: bytes) -> Any:
     """orjson.loads without the cyclic GC (`store.collector`): 100,000 quotes 0.7 s -> 0.35 s."""
     with paused():
         return orjson.loads(raw)
+
+
+#: Files larger than this are hashed in a second thread while they are parsed.
+_HASH_ASIDE = 1 << 20
+
+
+def digest(raw: bytes) -> str:
+    """The identity of a file's bytes (BLAKE2b, 128 bits): what a snapshot is made of."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _parse_and_digest(raw: bytes) -> tuple[Any, str]:
+    """Parse and hash the same bytes. hashlib lets go of the GIL over a large buffer,
+    so a second core hashes while this one parses (0.76 s for 700 MB, hidden)."""
+    if len(raw) < _HASH_ASIDE:
+        return _parse(raw), digest(raw)
+    found: list[str] = []
+    aside = threading.Thread(target=lambda: found.append(digest(raw)), daemon=True)
+    aside.start()
+    try:
+        data = _parse(raw)
+    finally:
+        aside.join()
+    return data, found[0] if found else digest(raw)
 
 
 def check_shape(data: Any, path: Path | str) -> dict[str, dict[str, dict]]:
@@ -98,6 +123,7 @@ class AtomicJSONStorage(Storage):
         self.lock = _StoreLock(self.path)
         self._cache: dict | None = None
         self._cache_stamp: tuple[int, int, int, int] | None = None
+        self._cache_digest: str | None = None  # of the bytes last read, if known
 
     # -- reading -------------------------------------------------------
     def stat(self) -> os.stat_result | None:
@@ -119,7 +145,7 @@ class AtomicJSONStorage(Storage):
     def read(self) -> dict[str, Any] | None:
         st = self.stat()
         if st is None:
-            self._cache, self._cache_stamp = None, None
+            self._cache, self._cache_stamp, self._cache_digest = None, None, None
             return None
         if self._cache is not None and _stamp(st) == self._cache_stamp:
             return self._cache
@@ -132,9 +158,10 @@ class AtomicJSONStorage(Storage):
         if not raw.strip():
             # An empty file (e.g. made by `touch`) holds no data to lose: a new database.
             data: dict = {}
+            self._cache_digest = digest(raw)
         else:
             try:
-                data = _parse(raw)
+                data, self._cache_digest = _parse_and_digest(raw)
             except orjson.JSONDecodeError as e:
                 raise DatabaseCorrupt(
                     f"{self.path} is corrupt or truncated (invalid JSON at byte {e.pos}); "
@@ -143,6 +170,22 @@ class AtomicJSONStorage(Storage):
         self._cache = check_shape(data, self.path)
         self._cache_stamp = _stamp(st)
         return self._cache
+
+    def digest(self) -> str | None:
+        """The digest of the file as last read (reading it again if it changed on disk
+        since), None for no file. After this process's own write it is not known: the
+        file is read again to hash it (only the explorer's loader asks)."""
+        st = self.stat()
+        if st is None:
+            return None
+        if self._cache_digest is None or _stamp(st) != self._cache_stamp:
+            self._cache = None
+            self.read()
+        return self._cache_digest
+
+    def digest_of(self, data: dict) -> str | None:
+        """The digest of the bytes `data` was parsed from, if it is the reading held now."""
+        return self._cache_digest if data is self._cache else None
 
     # -- writing -------------------------------------------------------
     def write(self, data: dict[str, Any]) -> None:
@@ -161,7 +204,7 @@ class AtomicJSONStorage(Storage):
                 f"could not save {self.path}: {reason}; the previous version is intact"
             ) from None
         st = os.stat(self.path)
-        self._cache, self._cache_stamp = data, _stamp(st)
+        self._cache, self._cache_stamp, self._cache_digest = data, _stamp(st), None
 
     def _temp_prefix(self) -> str:
         return f".{self.path.name}."
@@ -220,7 +263,7 @@ class AtomicJSONStorage(Storage):
     def _invalidate(self) -> None:
         # TinyDB mutates the dict read() returned before calling write();
         # after a failed write that dict no longer matches the file.
-        self._cache, self._cache_stamp = None, None
+        self._cache, self._cache_stamp, self._cache_digest = None, None, None
 
     def close(self) -> None:
         self._invalidate()

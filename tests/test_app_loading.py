@@ -206,3 +206,25 @@ def test_progress_is_said_now_and_then_not_for_every_step(monkeypatch):
     monkeypatch.setattr(loading, "PROGRESS_EVERY_S", 0)
     slow("100%")
     assert heard == ["100%"]
+
+
+async def test_a_second_opening_starts_from_the_snapshot_of_the_first(sample_db: Path,
+                                                                     monkeypatch):
+    """The first opening saves a snapshot once the quotes are on screen; the second
+    finds it, and shows and searches the same quotes without indexing them again."""
+    from store import snapshot
+
+    monkeypatch.setattr(loading, "SYNC_LIMIT", 0)
+    seen: list[list[str]] = []
+    for _ in range(2):
+        app = ExplorerApp(path=sample_db)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await app.workers.wait_for_complete()
+            app.main_screen.search_box.value = "truce"
+            await settle(pilot)
+            seen.append([v.statement.id for v in app.query_one(QuoteList).rows.views])
+        if not seen[1:]:
+            assert snapshot.find(sample_db, Store.open(sample_db).digest()) is not None
+            monkeypatch.setattr("store.index.Segment.__init__", None)  # no build from here
+    assert len(seen[0]) == 2 and seen[1] == seen[0]

@@ -108,11 +108,13 @@ class ExplorerApp(App[None]):
             self.call_from_thread(self.main_screen.show_loading, message)
 
         try:
-            store, corpus = load(source, progress)
+            loaded = load(source, progress)
         except StoreError as e:
             self.call_from_thread(self._failed, str(e))
             return
-        self.call_from_thread(self._loaded, store, corpus)
+        self.call_from_thread(self._loaded, loaded.store, loaded.corpus)
+        if loaded.after_shown is not None:
+            loaded.after_shown()  # the explorer is in use meanwhile
 
     def _loaded(self, store: Store, corpus: Corpus) -> None:
         self.store, self.corpus, self._loading = store, corpus, False

@@ -8,19 +8,27 @@ is tested without a terminal and stays cheap to reason about.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import attrgetter
+
+import numpy as np
 
 from store import Store
 from store.diff import DiffRow, diff_proposals
+from store.index import Segment
 from store.issue_codes import lookup
 from store.models import Actor, Proposal
 from store.query import fold
 from store.search import QuoteSearch, SearchResult, Spans, SyncPlan
-from store.views import QuoteView, quote_views, statement_counts
+from store.views import QuoteView, quote_views
 
 __all__ = ["ActorSort", "Corpus", "Filtered", "IssueQuotes", "issue_label"]
+
+
+_actor_id = attrgetter("statement.actor_id")
 
 
 class ActorSort(StrEnum):
@@ -90,11 +98,18 @@ class Corpus:
         self.views = views
         self.actors = actors
         self.actor_by_id = {a.id: a for a in actors}
-        self.counts = statement_counts([v.statement for v in views])
+        self._counts: dict[str, int] | None = None  # see counts
         # Newest first; a tie on the date is broken by title, as `peace-tui proposals` does.
         self.proposals = sorted(proposals, reverse=True,
                                 key=lambda p: (p.date or dt.date.min, p.title.casefold()))
         self._search: QuoteSearch | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """actor id -> how many quotes (counted when first asked, or taken from a saved index)."""
+        if self._counts is None:
+            self._counts = Counter(map(_actor_id, self.views))
+        return self._counts
 
     @classmethod
     def from_store(cls, store: Store) -> Corpus:
@@ -123,6 +138,18 @@ class Corpus:
         """Build the index now (in a loader's worker); `progress(fraction)` as it goes."""
         if self._search is None:
             self._search = QuoteSearch(self.views, progress)
+
+    def take_index(self, segment: Segment) -> None:
+        """Take a saved index of these very views (`store.snapshot`) instead of building one."""
+        self._search = QuoteSearch(self.views, segment=segment)
+        if self._counts is None:  # from its arrays: 0.5 s less at 1,000,000 quotes
+            per = np.bincount(segment.actor, minlength=len(segment.actor_ids)).tolist()
+            self._counts = {a: c for a, c in zip(segment.actor_ids, per, strict=True) if c}
+
+    @property
+    def index_segment(self) -> Segment | None:
+        """The index's one large segment, if the index is built (what a snapshot keeps)."""
+        return None if self._search is None else self._search.main_segment
 
     def adopt_index(self, previous: Corpus, plan: SyncPlan | None = None) -> None:
         """Take over an older corpus's index, brought in step (see QuoteSearch.sync):

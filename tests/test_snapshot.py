@@ -1,0 +1,242 @@
+"""Snapshots: a second opening of an unchanged database skips checking, sorting and indexing,
+and gives exactly what the first opening gave; any mismatch or damage means the long way."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.corpus import generate
+from store import Store, snapshot
+from store.docs import from_doc, source_as_stored, statement_as_stored, to_doc
+from store.errors import DatabaseCorrupt
+from store.index import Segment
+from store.models import Source, Statement
+from tui import loading
+from tui.corpus import Corpus
+
+QUERIES = ["ceasefire", "of the", '"of the"', "speaker:actor-1", "ceasfire", "iss:Dev",
+           "sanc", "-the", "after:2023-01-01 envoy"]
+
+
+@pytest.fixture
+def archive_db(tmp_path: Path) -> Path:
+    path = tmp_path / "archive.json"
+    path.write_bytes(orjson.dumps(generate(1200, seed=3)))
+    return path
+
+
+def _reading(corpus) -> tuple:
+    """Everything a user could see of a corpus: its quotes in order, counts, search answers."""
+    answers = []
+    for q in QUERIES:
+        result = corpus.search(q)
+        places, counts = result.in_order()
+        answers.append((result.total, result.fuzzy, list(places), list(counts),
+                        [(h.view.statement.id, h.score, h.spans) for h in result.top(20)]))
+    return ([v.statement for v in corpus.views], [v.actor for v in corpus.views],
+            [v.source for v in corpus.views], dict(corpus.counts), answers)
+
+
+def _load(path: Path):
+    loaded = loading.load(path, lambda message: None)
+    if loaded.after_shown is not None:
+        loaded.after_shown()
+    return loaded
+
+
+def test_a_second_opening_reads_the_snapshot_and_shows_the_same(archive_db, monkeypatch):
+    first = _load(archive_db)
+    assert first.after_shown.func is loading._keep  # saved one
+    assert list(snapshot.folder().glob("*.npz"))
+    built = []
+    monkeypatch.setattr(Segment, "__init__", lambda *a: built.append(1))  # would fail
+    second = _load(archive_db)
+    assert second.after_shown.func is loading._release and not built
+    assert _reading(second.corpus) == _reading(first.corpus)
+
+
+def test_a_changed_file_is_read_the_long_way(archive_db):
+    _load(archive_db)
+    other = Store.open(archive_db)
+    victim = other.list(Statement)[5]
+    other.delete(Statement, victim.id)
+    again = _load(archive_db)
+    assert again.after_shown.func is loading._keep  # not from the old snapshot
+    assert victim.id not in {v.statement.id for v in again.corpus.views}
+    assert len(again.corpus.views) == 1199
+    assert _reading(_load(archive_db).corpus) == _reading(again.corpus)  # and snapshotted
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty", "other code"])
+def test_a_damaged_or_foreign_snapshot_is_ignored(archive_db, monkeypatch, damage):
+    truth = _reading(_load(archive_db).corpus)
+    (saved,) = snapshot.folder().glob("*.npz")
+    data = bytearray(saved.read_bytes())
+    if damage == "truncate":
+        saved.write_bytes(data[: len(data) // 2])
+    elif damage == "flip":  # inside an array: the zip's CRC-32 no longer matches
+        data[len(data) // 2] ^= 0xFF
+        saved.write_bytes(data)
+    elif damage == "garbage":
+        saved.write_bytes(b"not a snapshot" * 100)
+    elif damage == "empty":
+        saved.write_bytes(b"")
+    else:
+        monkeypatch.setattr(snapshot, "_code_digest", lambda: "0123456789abcdef")
+    assert snapshot.read(archive_db) is None
+    again = _load(archive_db)
+    assert again.after_shown.func is loading._keep
+    assert _reading(again.corpus) == truth
+
+
+def test_arrays_that_do_not_fit_together_are_refused(archive_db):
+    _load(archive_db)
+    found = snapshot.read(archive_db)
+    assert found is not None
+    arrays = found.segment.to_arrays()
+    assert Segment.from_arrays(arrays).n == found.segment.n
+    broken = dict(arrays, post_doc=arrays["post_doc"] + found.segment.n)
+    with pytest.raises(ValueError):
+        Segment.from_arrays(broken)
+    with pytest.raises(ValueError):
+        Segment.from_arrays(dict(arrays, date=arrays["date"][:-1]))
+
+
+def test_only_the_most_recently_used_snapshots_are_kept(tmp_path):
+    for k in range(snapshot.KEEP + 3):
+        db = tmp_path / f"db{k}.json"
+        corpus = Corpus.from_store(Store.open(db, create=True))
+        corpus.build_index()
+        saved = snapshot.save(db, f"{k:032x}", np.zeros(0), corpus.index_segment)
+        assert saved is not None
+        os.utime(saved, (1000 + k, 1000 + k))  # used in this order
+    assert len(list(snapshot.folder().glob("*.npz"))) == snapshot.KEEP
+    assert snapshot.find(tmp_path / "db0.json", f"{0:032x}") is None  # the oldest went
+    last = snapshot.KEEP + 2
+    assert snapshot.find(tmp_path / f"db{last}.json", f"{last:032x}") is not None
+    assert snapshot.find(tmp_path / f"db{last}.json", f"{0:032x}") is None  # another digest
+
+
+def test_a_document_not_in_this_programs_form_is_checked_as_usual(archive_db):
+    """A valid file written by hand: the snapshot does not skip pydantic's conversions."""
+    tables = orjson.loads(archive_db.read_bytes())
+    docs = list(tables["statements"].values())
+    docs[0]["span"] = [str(x) for x in docs[0]["span"]]  # "12" -> 12
+    docs[1]["said_on"], docs[1]["said_on_precision"] = "2024-06-15T00:00:00", "day"
+    docs[2]["text"] += "\r\nand\x07 more"  # cleaned when read
+    del docs[3]["context"]  # a default
+    archive_db.write_bytes(orjson.dumps(tables))
+    cold = _load(archive_db)
+    warm = _load(archive_db)
+    assert warm.after_shown.func is loading._release
+    assert _reading(warm.corpus) == _reading(cold.corpus)
+    by_id = {v.statement.id: v.statement for v in warm.corpus.views}
+    assert by_id["st-2"].text.endswith("\nand more") and by_id["st-0"].span[0] >= 0
+
+
+def test_the_digest_is_of_the_file_as_read(archive_db):
+    store = Store.open(archive_db)
+    expected = hashlib.blake2b(archive_db.read_bytes(), digest_size=16).hexdigest()
+    assert store.digest() == expected
+    bundle, digest = store.reading()
+    assert digest == expected
+    store.delete(Statement, bundle.statements[0].id)  # its own write: read again to hash
+    assert store.digest() == hashlib.blake2b(archive_db.read_bytes(),
+                                             digest_size=16).hexdigest() != expected
+    assert Store.memory().digest() is None
+
+
+def test_a_checked_digest_that_is_not_the_files_means_checking(archive_db):
+    tables = orjson.loads(archive_db.read_bytes())
+    next(iter(tables["statements"].values()))["span"] = [9, 3]  # reversed: invalid
+    archive_db.write_bytes(orjson.dumps(tables))
+    store = Store.open(archive_db)
+    with pytest.raises(DatabaseCorrupt):
+        store.reading(checked="0" * 32)
+
+
+# -- a document as stored is what checking it makes -------------------------------------
+_texts = st.one_of(st.text(max_size=40), st.sampled_from(["ok", "a\nb", "a\rb", "\x1b[2J",
+                                                         "caf\u00e9", "\u00a0x", " ", ""]))
+_dates = st.one_of(st.none(), st.sampled_from(["2024-06-15", "2024-02-30", "2024-06-15T00:00:00",
+                                               "20240615", "2024-W24-6", "x"]),
+                   st.integers(0, 2_000_000_000))
+_ints = st.one_of(st.integers(-2, 50), st.sampled_from(["3", "x", 2.0, 2.5, True, None]))
+
+
+_VALID = {"actor_id": "a-1", "text": "We want peace.", "source_id": "src-1", "span": [0, 14],
+          "said_on": "2024-06-15", "said_on_precision": "day", "context": "",
+          "issues": ["Dev"], "kind": "quote"}
+#: field -> other values, valid in another form than this program writes, or invalid
+_VARIANTS = {
+    "actor_id": st.sampled_from(["Bad Id", 5, "a" * 200]),
+    "text": _texts, "context": _texts,
+    "span": st.one_of(st.sampled_from([[0, "3"], ["0", 3], [0, 3.0], [0.0, 3], [True, 5],
+                                       [0, 14, 1], [3], "0-4", [5, 2], [-1, 3], [0, None]]),
+                      st.lists(_ints, min_size=0, max_size=3)),
+    "said_on": _dates,
+    "said_on_precision": st.sampled_from(["month", "unknown", "DAY", 3, None]),
+    "issues": st.sampled_from([[], ["Dev", "NEC"], ["nope"], "Dev", None]),
+    "kind": st.sampled_from(["paraphrase", "x", None]),
+}
+
+
+@st.composite
+def _statement_docs(draw) -> dict:
+    """A valid document with one to three fields changed, dropped, or one added: most
+    of them still valid, many not in the form this program writes."""
+    doc = dict(_VALID)
+    for key in draw(st.lists(st.sampled_from(sorted(_VARIANTS)), min_size=1, max_size=3)):
+        doc[key] = draw(_VARIANTS[key])
+    for key in draw(st.sets(st.sampled_from(["context", "issues", "kind", "said_on",
+                                             "said_on_precision"]), max_size=1)):
+        del doc[key]
+    if draw(st.integers(0, 9)) == 0:
+        doc["extra"] = 1
+    return doc
+
+
+def _both(make, model, doc_id: str, doc: dict):
+    """What from_doc makes of a document (an object, or None if it refuses it), and
+    what `make` makes of it."""
+    try:
+        checked = from_doc(model, doc_id, dict(doc))
+    except DatabaseCorrupt:
+        checked = None
+    try:
+        stored = make(doc_id, dict(doc))
+    except DatabaseCorrupt:
+        stored = None
+    return checked, stored
+
+
+@settings(max_examples=400, deadline=None)
+@given(_statement_docs())
+def test_a_statement_as_stored_is_what_checking_makes(doc):
+    """For every document checking accepts (in a file a snapshot vouches for, all are)."""
+    checked, stored = _both(statement_as_stored, Statement, "st-1", doc)
+    if checked is not None:
+        assert stored == checked
+        assert list(to_doc(stored).items()) == list(to_doc(checked).items())
+        assert type(stored.span) is tuple and type(stored.said_on_precision) is type(
+            checked.said_on_precision)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.fixed_dictionaries({
+    "title": _texts, "outlet": st.one_of(st.none(), _texts), "url": st.one_of(st.none(), _texts),
+    "published": _dates, "text": st.just("ok"),
+    "content_hash": st.sampled_from(["", hashlib.sha256(b"ok").hexdigest()])}))
+def test_a_source_as_stored_is_what_checking_makes(doc):
+    checked, stored = _both(source_as_stored, Source, "src-1", doc)
+    if checked is not None:
+        assert stored == checked
+        assert list(to_doc(stored).items()) == list(to_doc(checked).items())
