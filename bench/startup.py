@@ -9,7 +9,9 @@ after that, `rss` the resident memory then. The baseline in the same run is
 the bundled sample (21 quotes): first paint with a large archive should
 cost no more than 1.5x that. `tinydb` is the memory of a process holding
 the same file in TinyDB alone (opened, nothing else), the denominator of
-the memory ratio. Archives are generated once into /tmp (`bench/corpus.py`).
+the memory ratio. `index` is how long the explorer's index build took
+(in its loader's worker), when it built one. Archives are generated once
+into /tmp (`bench/corpus.py`).
 
 Each database is started `--runs`+1 times (a 1,000,000-quote one at most
 3): the first start finds no snapshot of it (`cold`) and saves one, the
@@ -45,7 +47,7 @@ def _child(mode: str, path: Path, cache: Path) -> dict[str, float]:
         key, _, value = line.partition(" ")
         if key in ("paint", "ready"):
             found[key] = float(value) - start
-        elif key in ("search", "rss"):
+        elif key in ("search", "rss", "index"):
             found[key] = float(value)
     return found
 
@@ -77,8 +79,8 @@ def main() -> None:
     dbs = [("sample", _sample()), (f"{args.n:,}", archive(args.n))]
     if args.big:
         dbs.append((f"{args.big:,}", archive(args.big)))
-    print(f"{'database':<12}{'start':<7}{'paint s':>9}{'ready s':>10}{'search ms':>11}"
-          f"{'rss MB':>9}{'tinydb MB':>11}{'rss/tinydb':>12}")
+    print(f"{'database':<12}{'start':<7}{'paint s':>9}{'ready s':>10}{'index s':>9}"
+          f"{'search ms':>11}{'rss MB':>9}{'tinydb MB':>11}{'rss/tinydb':>12}")
     rows = {}
     with tempfile.TemporaryDirectory() as cache:
         for label, path in dbs:
@@ -93,7 +95,8 @@ def main() -> None:
             for kind, got in kinds:
                 med = {k: statistics.median(r[k] for r in got) for k in got[0]}
                 rows[label, kind] = med
-                print(f"{label:<12}{kind:<7}{med['paint']:>9.2f}{med['ready']:>10.2f}"
+                built = f"{med['index']:.2f}" if "index" in med else "-"
+                print(f"{label:<12}{kind:<7}{med['paint']:>9.2f}{med['ready']:>10.2f}{built:>9}"
                       f"{med['search']:>11.1f}{med['rss']:>9.0f}{base:>11.0f}"
                       f"{med['rss'] / base:>11.2f}x")
     big = rows[f"{args.n:,}", "warm"]

@@ -81,10 +81,12 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
         views, order = ordered_views(bundle)
         corpus = Corpus(views, bundle.actors, bundle.proposals)
         del bundle, views
-        store.release_memory()  # before indexing: the parsed file is not needed for it
         progress(f"Indexing {count:,} quotes…")
-        # Built here, in the worker, not on the first keystroke.
+        # Built here, in the worker, not on the first keystroke; and before the parsed
+        # file is let go: freeing it first scatters the heap, and the tokenizer's
+        # millions of small strings then take 1.7x as long (0.55 -> 0.9 s at 100,000).
         corpus.build_index(lambda done: now_and_then(f"Indexing {count:,} quotes… {done:.0%}"))
+        store.release_memory()
     _give_back_memory()
     segment = corpus.index_segment
     if digest is None or store.path is None or segment is None:
