@@ -23,10 +23,9 @@ _build_index = Corpus.build_index
 
 def _timed_build(self, progress=None):
     """The explorer's own index build, timed where it runs (in the loader's worker)."""
-    t = time.perf_counter()
+    t, building = time.perf_counter(), not self.index_ready
     _build_index(self, progress)
-    if self.index_ready and not hasattr(self, "_timed"):
-        self._timed = True
+    if building:
         say("index", time.perf_counter() - t)
 
 

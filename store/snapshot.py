@@ -14,9 +14,9 @@ work found, keyed by the digest of the file's bytes (`storage.digest`):
 A snapshot is only a cache: it lives in the user's cache folder, one per
 database file, written atomically (temporary file, `os.replace`); any
 snapshot that does not match — another digest, another version of the code
-that tokenizes and indexes, a damaged file (the zip format's CRC-32 is
-checked on reading), arrays that do not fit together — is ignored, and the
-database is read the long way. The database file is never written.
+that tokenizes and indexes, a damaged file (its BLAKE2b is checked on
+reading), arrays that do not fit together — is ignored, and the database is
+read the long way. The database file is never written.
 """
 
 from __future__ import annotations
@@ -26,11 +26,12 @@ import hashlib
 import os
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
+import orjson
 
 from .index import Segment
 
@@ -65,7 +66,7 @@ def _code_digest() -> str:
 
 def _file_for(database: Path) -> Path:
     key = hashlib.blake2b(str(database.resolve()).encode(), digest_size=12).hexdigest()
-    return folder() / f"{key}.npz"
+    return folder() / f"{key}{_SUFFIX}"
 
 
 def find(database: Path, digest: str | None) -> Snapshot | None:
@@ -78,21 +79,21 @@ def read(database: Path) -> Snapshot | None:
     """The snapshot last saved for this database file (maybe of an older version of it:
     compare its digest), if there is one made by this code and it is intact.
 
-    Reading 440 MB of it (1,000,000 quotes) takes a second, mostly reading the
-    file and checking its CRCs, which let go of the GIL: the explorer does it
-    in a thread while the database is parsed."""
+    The file is one read and one hash (440 MB at 1,000,000 quotes), both of
+    which let go of the GIL; the arrays are views into what was read. So the
+    explorer reads it in a thread while the database is parsed, on the
+    second core: orjson holds the GIL for the whole parse."""
     path = _file_for(database)
     try:
-        with np.load(path, allow_pickle=False) as saved:
-            if _text(saved["code"]) != _code_digest():
-                return None
-            arrays = {name: saved[name] for name in saved.files}
+        meta, arrays = _unpack(path.read_bytes())
+        if meta.get("code") != _code_digest():
+            return None
         segment = Segment.from_arrays(arrays)
         order = arrays["order"]
         if len(order) != segment.n or not np.array_equal(np.sort(order), np.arange(segment.n)):
             return None
-        digest = _text(arrays["digest"])
-    except (OSError, KeyError, ValueError, UnicodeDecodeError, zipfile.BadZipFile, EOFError):
+        digest = str(meta["digest"])
+    except (OSError, KeyError, TypeError, ValueError):
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: kept when others are dropped
@@ -104,15 +105,14 @@ def save(database: Path, digest: str, order: np.ndarray, segment: Segment) -> Pa
     no error); drop the least recently used beyond KEEP. Returns where it went."""
     path = _file_for(database)
     arrays = segment.to_arrays() | {
-        "order": np.asarray(order, dtype=np.int32 if len(order) < 2**31 else np.int64),
-        "digest": _bytes(digest), "code": _bytes(_code_digest()),
-        "database": _bytes(str(database.resolve()))}
+        "order": np.asarray(order, dtype=np.int32 if len(order) < 2**31 else np.int64)}
+    meta = {"digest": digest, "code": _code_digest(), "database": str(database.resolve())}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".snapshot.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
+                _pack(f, meta, arrays)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -124,20 +124,65 @@ def save(database: Path, digest: str, order: np.ndarray, segment: Segment) -> Pa
     return path
 
 
+# -- the file: a header, then the arrays' bytes ---------------------------------------------
+# MAGIC, the header's length (8 bytes, little-endian), the header (JSON: meta, each
+# array's dtype, shape and offset, and the BLAKE2b of everything after it), then
+# the arrays one after another, each at a multiple of 64 bytes.
+_MAGIC = b"peace-tui snapshot 1\n"
+_SUFFIX = ".snapshot"
+_ALIGN = 64
+
+
+def _pack(f: BinaryIO, meta: dict, arrays: dict[str, np.ndarray]) -> None:
+    layout, at = [], 0
+    parts = []
+    for name, array in arrays.items():
+        data = np.ascontiguousarray(array)
+        layout.append({"name": name, "dtype": data.dtype.str, "shape": list(data.shape),
+                       "at": at})
+        parts.append(memoryview(data).cast("B"))
+        at += data.nbytes
+        pad = -at % _ALIGN
+        parts.append(memoryview(bytes(pad)))
+        at += pad
+    body = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        body.update(part)
+    header = orjson.dumps({"meta": meta, "arrays": layout, "body": body.hexdigest()})
+    head = _MAGIC + len(header).to_bytes(8, "little") + header
+    f.write(head + bytes(-len(head) % _ALIGN))
+    for part in parts:
+        f.write(part)
+
+
+def _unpack(raw: bytes) -> tuple[dict, dict[str, np.ndarray]]:
+    """The meta and the arrays of a snapshot file's bytes; ValueError if it is not one,
+    or not whole."""
+    if not raw.startswith(_MAGIC):
+        raise ValueError("not a snapshot")
+    size_at = len(_MAGIC)
+    size = int.from_bytes(raw[size_at:size_at + 8], "little")
+    header = orjson.loads(raw[size_at + 8:size_at + 8 + size])
+    start = size_at + 8 + size
+    start += -start % _ALIGN
+    body = memoryview(raw)[start:]
+    if hashlib.blake2b(body, digest_size=16).hexdigest() != header["body"]:
+        raise ValueError("damaged")
+    arrays = {}
+    for entry in header["arrays"]:
+        dtype = np.dtype(entry["dtype"])
+        count = int(np.prod(entry["shape"], dtype=np.int64))
+        arrays[entry["name"]] = np.frombuffer(body, dtype=dtype, count=count,
+                                              offset=entry["at"]).reshape(entry["shape"])
+    return header["meta"], arrays
+
+
 def _drop_old(where: Path) -> None:
     """All but the KEEP most recently used, and what a killed writer left (an hour old)."""
     with contextlib.suppress(OSError):
-        kept = sorted(where.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+        kept = sorted(where.glob(f"*{_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
         stale = [t for t in where.glob(".snapshot.*.tmp")
                  if time.time() - t.stat().st_mtime > 3600]
         for old in kept[KEEP:] + stale:
             with contextlib.suppress(OSError):
                 old.unlink()
-
-
-def _bytes(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode(), dtype=np.uint8)
-
-
-def _text(data: np.ndarray) -> str:
-    return data.tobytes().decode()

@@ -55,7 +55,7 @@ def _load(path: Path):
 def test_a_second_opening_reads_the_snapshot_and_shows_the_same(archive_db, monkeypatch):
     first = _load(archive_db)
     assert first.after_shown.func is loading._keep  # saved one
-    assert list(snapshot.folder().glob("*.npz"))
+    assert list(snapshot.folder().glob("*.snapshot"))
     built = []
     monkeypatch.setattr(Segment, "__init__", lambda *a: built.append(1))  # would fail
     second = _load(archive_db)
@@ -78,7 +78,7 @@ def test_a_changed_file_is_read_the_long_way(archive_db):
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty", "other code"])
 def test_a_damaged_or_foreign_snapshot_is_ignored(archive_db, monkeypatch, damage):
     truth = _reading(_load(archive_db).corpus)
-    (saved,) = snapshot.folder().glob("*.npz")
+    (saved,) = snapshot.folder().glob("*.snapshot")
     data = bytearray(saved.read_bytes())
     if damage == "truncate":
         saved.write_bytes(data[: len(data) // 2])
@@ -118,7 +118,7 @@ def test_only_the_most_recently_used_snapshots_are_kept(tmp_path):
         saved = snapshot.save(db, f"{k:032x}", np.zeros(0), corpus.index_segment)
         assert saved is not None
         os.utime(saved, (1000 + k, 1000 + k))  # used in this order
-    assert len(list(snapshot.folder().glob("*.npz"))) == snapshot.KEEP
+    assert len(list(snapshot.folder().glob("*.snapshot"))) == snapshot.KEEP
     assert snapshot.find(tmp_path / "db0.json", f"{0:032x}") is None  # the oldest went
     last = snapshot.KEEP + 2
     assert snapshot.find(tmp_path / f"db{last}.json", f"{last:032x}") is not None
