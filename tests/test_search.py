@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from store.query import parse_query
-from store.search import QuoteSearch
+from store.search import QuoteSearch, match_spans
 from store.tokens import token_spans, tokenize_many
 from store.views import QuoteView, quote_views
 
@@ -306,3 +306,16 @@ def test_an_index_build_says_how_far_it_has_got(monkeypatch):
     assert heard == sorted(heard) and heard[-1] == 1.0 and len(heard) == 4  # 3 chunks, done
     assert 0 < heard[0] < heard[-2] <= 0.7  # reading the words, then the arrays
     assert len(index.search("peace").hits) == 1
+
+
+def test_a_hits_spans_are_found_when_first_read(sample, monkeypatch):
+    from store.results import SearchResult
+
+    calls = []
+    real = SearchResult.spans
+    monkeypatch.setattr(SearchResult, "spans", lambda self, v: calls.append(v) or real(self, v))
+    result = QuoteSearch(quote_views(sample)).search("russia", limit=3)
+    assert len(result.hits) == 3 and calls == []  # ranked, nothing highlighted yet
+    first = result.hits[0]
+    assert first.spans == match_spans(first.view.statement.text, result.query)
+    assert first.spans and len(calls) == 1  # found once, then kept
