@@ -14,8 +14,6 @@ import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +22,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from . import migrations
-from .docs import AS_STORED, KIND, from_doc, from_doc_checked, to_doc
+from .docs import KIND, from_doc, from_doc_checked, objects_of, to_doc
 from .errors import (
     ConflictError,
     DatabaseCorrupt,
@@ -460,20 +458,8 @@ class Store:
         tables = self._tables()
         digest_of = getattr(self._db.storage, "digest_of", None)
         digest = None if digest_of is None else digest_of(tables)
-        trusted = checked is not None and digest == checked
-        total = sum(len(tables.get(t, {})) for t in MODELS.values())
-        step, done = max(total // 50, 1000), 0
-        lists: dict[str, list] = {}
-        for model, table in MODELS.items():
-            items = iter(tables.get(table, {}).items())
-            out = lists[table] = []
-            make = AS_STORED.get(model) if trusted else None
-            make = make or partial(from_doc, model)
-            while chunk := list(islice(items, step)):
-                out.extend(make(doc_id, doc) for doc_id, doc in chunk)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done, total)
+        lists = objects_of(tables, MODELS, progress, as_stored=checked is not None
+                           and digest == checked)
         # Each object was checked as it was read; Bundle(...) would run every model's
         # after-validators again (pydantic does, for instances): 0.06 s per 100,000 quotes.
         return Bundle.model_construct(**lists), digest

@@ -9,6 +9,9 @@ from an edit that fails is the user's input (`InvalidData`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from itertools import islice
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -25,7 +28,7 @@ from .models import (
     format_validation_error,
 )
 
-__all__ = ["AS_STORED", "KIND", "from_doc", "from_doc_checked", "source_as_stored",
+__all__ = ["KIND", "from_doc", "from_doc_checked", "objects_of", "source_as_stored",
            "statement_as_stored", "to_doc"]
 
 M = TypeVar("M", Actor, Source, Statement, Proposal)
@@ -170,4 +173,27 @@ _new, _set = object.__new__, object.__setattr__
 _EVERY_FIELD = {m: _FIELDS_SETS.setdefault(frozenset(m.model_fields), set(m.model_fields))
                 for m in (Statement, Source)}
 #: model -> how a document of a file known to be valid becomes its object
-AS_STORED = {Statement: statement_as_stored, Source: source_as_stored}
+_AS_STORED = {Statement: statement_as_stored, Source: source_as_stored}
+
+
+def objects_of(tables: dict[str, dict[str, dict]], models: dict[type, str],
+               progress: Callable[[int, int], None] | None = None,
+               as_stored: bool = False) -> dict[str, list]:
+    """Every document of the tables of `models` (model -> table name) as its object,
+    checked (`from_doc`), or as stored if the file is known to be valid.
+
+    `progress(done, total)` hears how many are made, every 2% or so: at
+    1,000,000 quotes this takes seconds."""
+    total = sum(len(tables.get(t, {})) for t in models.values())
+    step, done = max(total // 50, 1000), 0
+    lists: dict[str, list] = {}
+    for model, table in models.items():
+        items = iter(tables.get(table, {}).items())
+        out = lists[table] = []
+        make = (_AS_STORED.get(model) if as_stored else None) or partial(from_doc, model)
+        while chunk := list(islice(items, step)):
+            out.extend(make(doc_id, doc) for doc_id, doc in chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+    return lists

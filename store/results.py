@@ -94,8 +94,8 @@ def _first(key: np.ndarray, limit: int | None) -> np.ndarray:
 class SearchResult:
     """The quotes that match a query: ranked (`hits`, `top`) or in display order.
 
-    Spans are found when a hit is made, so `top(20)` costs 20 quotes' worth of
-    highlighting whatever the number of matches.
+    `top(20)` makes 20 hits whatever the number of matches; each finds its spans
+    when they are first read.
     """
 
     def __init__(self, query: Query, matches: list[Matches], fuzzy: bool = False,

@@ -240,3 +240,14 @@ def test_a_source_as_stored_is_what_checking_makes(doc):
     if checked is not None:
         assert stored == checked
         assert list(to_doc(stored).items()) == list(to_doc(checked).items())
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(archive_db, monkeypatch, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    first = _load(archive_db)  # saving fails quietly
+    again = _load(archive_db)
+    assert again.after_shown.func is loading._keep  # so no snapshot: the long way again
+    assert _reading(again.corpus) == _reading(first.corpus)
+    assert list(tmp_path.glob("**/*.snapshot")) == []
