@@ -26,6 +26,12 @@ QUERIES = ["ceasefire", "of the", '"of the"', "speaker:actor-1", "ceasfire", "is
            "sanc", "-the", "after:2023-01-01 envoy"]
 
 
+@pytest.fixture(autouse=True)
+def _small_is_large(monkeypatch):
+    """1,200 quotes stand for a large archive here (snapshots are kept over SYNC_LIMIT)."""
+    monkeypatch.setattr(loading, "SYNC_LIMIT", 1000)
+
+
 @pytest.fixture
 def archive_db(tmp_path: Path) -> Path:
     path = tmp_path / "archive.json"
@@ -251,3 +257,9 @@ def test_a_cache_that_cannot_be_written_is_no_error(archive_db, monkeypatch, tmp
     assert again.after_shown.func is loading._keep  # so no snapshot: the long way again
     assert _reading(again.corpus) == _reading(first.corpus)
     assert list(tmp_path.glob("**/*.snapshot")) == []
+
+
+def test_a_small_database_is_not_snapshotted(archive_db, monkeypatch):
+    monkeypatch.setattr(loading, "SYNC_LIMIT", 1200)
+    assert _load(archive_db).after_shown is None
+    assert list(snapshot.folder().glob("*.snapshot")) == []

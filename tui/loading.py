@@ -65,15 +65,18 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
             saved = _Aside(snapshot.read, source)  # read while the database is parsed
             store = Store.open(source)
         count = store.count(Statement)
-        snap = saved.result() if saved else snapshot.read(store.path) if store.path else None
-        if snap is not None and snap.digest != store.digest():
+        # A small database is read in no time: no snapshot of it is kept, or read.
+        kept = count > SYNC_LIMIT and store.path is not None
+        snap = saved.result() if saved else snapshot.read(store.path) if kept else None
+        if snap is not None and (not kept or snap.digest != store.digest()):
             snap = None  # of an older version of the file
         progress(f"Reading {count:,} quotes…")
         now_and_then = _Throttled(progress)
         bundle, digest = store.reading(lambda done, total: now_and_then(
             f"Reading {count:,} quotes… {100 * done // max(total, 1)}%"),
             checked=snap.digest if snap else None)
-        if snap is not None and digest == snap.digest:
+        if (snap is not None and digest == snap.digest
+                and snap.segment.n == len(bundle.statements)):
             corpus = Corpus(views_in_order(bundle, snap.order), bundle.actors, bundle.proposals)
             corpus.take_index(snap.segment)
             # Freeing the parsed file (0.3 s at 1,000,000) can wait until the corpus is shown.
@@ -89,7 +92,7 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
         store.release_memory()
     _give_back_memory()
     segment = corpus.index_segment
-    if digest is None or store.path is None or segment is None:
+    if not kept or digest is None or segment is None:
         return Loaded(store, corpus)
     return Loaded(store, corpus,
                   partial(_keep, store.path, digest, np.asarray(order), segment))
