@@ -44,6 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.archive import load_tables, views_of
+from store.allocator import keep_for_reuse
 from store.query import fold
 from store.search import QuoteSearch
 from tui.corpus import Corpus
@@ -245,6 +246,7 @@ def main() -> None:
     views = views_of(tables)
     gc.collect()
     gc.freeze()  # as the explorer does after loading
+    keep_for_reuse()  # as the explorer does (store.allocator)
     n = len(views)
     names: dict[str, str] = {}
     for v in views:

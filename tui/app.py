@@ -32,6 +32,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from store import DatabaseMissing, Store, StoreError
+from store.allocator import keep_for_reuse
 from store.search import SyncPlan
 
 from .corpus import Corpus
@@ -250,6 +251,7 @@ def run_app(path: Path) -> int:
         small = path.is_dir() or path.stat().st_size <= READ_FIRST_BYTES
     except OSError:
         small = True  # Store.open says what is wrong with it
+    keep_for_reuse()  # searching reuses its temporary arrays' memory (store.allocator)
     app = ExplorerApp(Store.open(path)) if small else ExplorerApp(path=path)
     app.run()
     if app.error is not None:

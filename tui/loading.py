@@ -16,8 +16,6 @@ skip them.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import gc
 import threading
 import time
@@ -29,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from store import Store, snapshot
+from store.allocator import give_back
 from store.collector import paused
 from store.index import Segment
 from store.models import Statement
@@ -57,7 +56,7 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
     nor indexed (1,000,000 quotes: 33 s -> 10 s). Otherwise the reading is
     kept as a snapshot for the next time, in `Loaded.after_shown`.
     """
-    with _bulk_read(give_back=False):
+    with _bulk_read(trim=False):
         if isinstance(source, Store):
             store, saved = source, None
         else:
@@ -90,7 +89,7 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
         # millions of small strings then take 1.7x as long (0.55 -> 0.9 s at 100,000).
         corpus.build_index(lambda done: now_and_then(f"Indexing {count:,} quotes… {done:.0%}"))
         store.release_memory()
-    _give_back_memory()
+    give_back()
     segment = corpus.index_segment
     if not kept or digest is None or segment is None:
         return Loaded(store, corpus)
@@ -100,12 +99,12 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
 
 def _release(store: Store) -> None:
     store.release_memory()
-    _give_back_memory()
+    give_back()
 
 
 def _keep(path: Path, digest: str, order: np.ndarray, segment: Segment) -> None:
     snapshot.save(path, digest, order, segment)
-    _give_back_memory()  # the writer's 16 MB buffers: ~35 MB kept at 100,000 otherwise
+    give_back()  # the writer's 16 MB buffers: ~35 MB kept at 100,000 otherwise
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +162,7 @@ def reread(store: Store, previous: Corpus) -> tuple[Store, Corpus, SyncPlan | No
 
 
 @contextlib.contextmanager
-def _bulk_read(give_back: bool = True) -> Iterator[None]:
+def _bulk_read(trim: bool = True) -> Iterator[None]:
     """A whole database read: the collector paused meanwhile (`store.collector`), the
     survivors frozen after it (later collections skip them), the freed heap given back."""
     with paused():
@@ -171,14 +170,5 @@ def _bulk_read(give_back: bool = True) -> Iterator[None]:
             yield
         finally:
             gc.freeze()
-    if give_back:
-        _give_back_memory()
-
-
-def _give_back_memory() -> None:
-    """Return the freed heap to the system (glibc keeps it otherwise: ~100 MB at 100k)."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    with contextlib.suppress(OSError, AttributeError):  # not glibc
-        ctypes.CDLL(name).malloc_trim(0)
+    if trim:
+        give_back()
