@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
+from hashlib import blake2b as _blake2b
 from itertools import islice
 from typing import TypeVar
 
+import numpy as np
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from .errors import DatabaseCorrupt, InvalidData
@@ -28,8 +31,8 @@ from .models import (
     format_validation_error,
 )
 
-__all__ = ["KIND", "from_doc", "from_doc_checked", "objects_of", "source_as_stored",
-           "statement_as_stored", "to_doc"]
+__all__ = ["KIND", "fingerprint", "fingerprints", "from_doc", "from_doc_checked", "objects_of",
+           "source_as_stored", "statement_as_stored", "to_doc"]
 
 M = TypeVar("M", Actor, Source, Statement, Proposal)
 
@@ -178,22 +181,47 @@ _AS_STORED = {Statement: statement_as_stored, Source: source_as_stored}
 
 def objects_of(tables: dict[str, dict[str, dict]], models: dict[type, str],
                progress: Callable[[int, int], None] | None = None,
-               as_stored: bool = False) -> dict[str, list]:
+               as_stored: bool = False,
+               unchanged: dict[str, set[str]] | None = None) -> dict[str, list]:
     """Every document of the tables of `models` (model -> table name) as its object,
     checked (`from_doc`), or as stored if the file is known to be valid.
 
-    `progress(done, total)` hears how many are made, every 2% or so: at
-    1,000,000 quotes this takes seconds."""
+    `unchanged` (table -> ids) names documents known to be valid: the same,
+    to the byte, as in a file found valid before (`fingerprint`); they are
+    taken as stored, the others checked. `progress(done, total)` hears how
+    many are made, every 2% or so: at 1,000,000 quotes this takes seconds."""
     total = sum(len(tables.get(t, {})) for t in models.values())
     step, done = max(total // 50, 1000), 0
     lists: dict[str, list] = {}
     for model, table in models.items():
         items = iter(tables.get(table, {}).items())
         out = lists[table] = []
-        make = (_AS_STORED.get(model) if as_stored else None) or partial(from_doc, model)
+        stored, check = _AS_STORED.get(model), partial(from_doc, model)
+        same = (unchanged or {}).get(table)
+        if stored is not None and as_stored:
+            make = stored
+        elif stored is not None and same:
+            make = partial(_stored_if, same, stored, check)
+        else:
+            make = check
         while chunk := list(islice(items, step)):
             out.extend(make(doc_id, doc) for doc_id, doc in chunk)
             done += len(chunk)
             if progress is not None:
                 progress(done, total)
     return lists
+
+
+def _stored_if(same: set[str], stored: Callable, check: Callable, doc_id: str, doc: dict):
+    return (stored if doc_id in same else check)(doc_id, doc)
+
+
+def fingerprint(doc: dict) -> int:
+    """A document's identity as stored (64 bits of BLAKE2b of its JSON): 1 µs."""
+    return int.from_bytes(_blake2b(orjson.dumps(doc), digest_size=8).digest(), "little")
+
+
+def fingerprints(table: dict[str, dict]) -> tuple[list[str], np.ndarray]:
+    """A table's ids, in its order, and each document's `fingerprint`."""
+    ids = list(table)
+    return ids, np.fromiter(map(fingerprint, table.values()), dtype=np.uint64, count=len(ids))

@@ -171,8 +171,8 @@ class Segment:
         tagged = [self.issues[c] for c in codes]
         return {name: getattr(self, name) for name in self._ARRAYS} | {
             "shape": np.array([self.n, self.end], dtype=np.int64),
-            "vocab": _joined(self.vocab), "actor_ids": _joined(self.actor_ids),
-            "codes": _joined(codes),
+            "vocab": join_words(self.vocab), "actor_ids": join_words(self.actor_ids),
+            "codes": join_words(codes),
             "code_docs": np.concatenate(tagged) if tagged else np.zeros(0, dtype=np.int32),
             "code_cuts": np.cumsum([0] + [len(d) for d in tagged], dtype=np.int64)}
 
@@ -183,11 +183,18 @@ class Segment:
         for name in cls._ARRAYS:
             setattr(seg, name, arrays[name])
         seg.n, seg.end = (int(x) for x in arrays["shape"])
-        seg.vocab, seg.actor_ids = _split(arrays["vocab"]), _split(arrays["actor_ids"])
-        codes, docs, cuts = _split(arrays["codes"]), arrays["code_docs"], arrays["code_cuts"]
+        seg.vocab, seg.actor_ids = split_words(arrays["vocab"]), split_words(arrays["actor_ids"])
+        codes, docs, cuts = split_words(arrays["codes"]), arrays["code_docs"], arrays["code_cuts"]
         seg.issues = {c: docs[cuts[k]:cuts[k + 1]] for k, c in enumerate(codes)}
         nv, n = len(seg.vocab), seg.n
-        fits = (len(seg.off) == len(seg.poff) == nv + 1 and len(cuts) == len(codes) + 1
+        kinds = {"post_doc": "i", "post_tf": "u", "post_w": "f", "off": "i", "pos": "i",
+                 "poff": "i", "doc_start": "i", "date": "i", "actor": "i"}
+        if not all(getattr(seg, a).ndim == 1 and getattr(seg, a).dtype.kind == k
+                   for a, k in kinds.items()) or docs.ndim != 1 or docs.dtype.kind != "i":
+            raise ValueError("the saved index's arrays are not of their kinds")
+        fits = (seg.end == len(seg.pos) + n and (not n or seg.doc_start[0] == 0)
+                and _rising(seg.off) and _rising(seg.poff) and _rising(cuts)
+                and len(seg.off) == len(seg.poff) == nv + 1 and len(cuts) == len(codes) + 1
                 and len(seg.post_doc) == len(seg.post_tf) == len(seg.post_w) == seg.off[-1]
                 and len(seg.pos) == seg.poff[-1] and cuts[-1] == len(docs)
                 and len(seg.doc_start) == len(seg.date) == len(seg.actor) == n
@@ -377,13 +384,18 @@ class Segment:
         return self.issues.get(code, np.zeros(0, dtype=np.int32))
 
 
-def _joined(words: list[str]) -> np.ndarray:
+def join_words(words: list[str]) -> np.ndarray:
     return np.frombuffer("\n".join(words).encode("utf-8", "surrogatepass"), dtype=np.uint8)
 
 
-def _split(data: np.ndarray) -> list[str]:
+def split_words(data: np.ndarray) -> list[str]:
     text = data.tobytes().decode("utf-8", "surrogatepass")
     return text.split("\n") if text else []
+
+
+def _rising(values: np.ndarray) -> bool:
+    """Starts at 0, never goes down."""
+    return len(values) > 0 and values[0] == 0 and bool((np.diff(values) >= 0).all())
 
 
 def _below(values: np.ndarray, limit: int) -> bool:

@@ -34,6 +34,7 @@ import numpy as np
 from .collector import paused
 from .evaluate import evaluate
 from .index import DocMeta, Segment
+from .models import Statement
 from .query import Query, fold, parse_query
 from .results import Hit, Matches, SearchResult
 from .spans import Spans, match_spans
@@ -69,6 +70,13 @@ def _speaker_texts(views: Sequence[QuoteView]) -> dict[str, str]:
     return {aid: _speaker_text(v) for aid, v in by_actor.items()}
 
 
+def _gone(statement_id: str, actor_id: str) -> QuoteView:
+    """What `from_earlier` puts for a statement it no longer has: no words, no tags."""
+    return QuoteView(Statement.model_construct(id=statement_id, actor_id=actor_id, text="",
+                                               source_id="", span=(0, 1), issues=[]),
+                     None, None)
+
+
 def _differs(old: QuoteView, new: QuoteView) -> bool:
     """Whether the index must see a statement again (its words, speaker, tags or date)."""
     a, b = old.statement, new.statement
@@ -77,9 +85,13 @@ def _differs(old: QuoteView, new: QuoteView) -> bool:
 
 
 def _places(part: _Part) -> dict[str, tuple[_Part | None, int]]:
+    """statement id -> (part, document) for the part's live documents."""
     ids = [v.statement.id for v in part.views]
     with paused():  # a tuple per quote: 0.3 s of collections at 100,000
-        return dict(zip(ids, zip(repeat(part), range(len(ids))), strict=True))
+        found = dict(zip(ids, zip(repeat(part), range(len(ids))), strict=True))
+        for k in np.flatnonzero(~part.segment.alive).tolist():  # after from_earlier
+            found.pop(ids[k], None)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +203,40 @@ class QuoteSearch:
     def _set_speakers(self, texts: dict[str, str]) -> None:
         self._speakers_of: dict[tuple[str, ...], set[str]] = {}  # what _speaking found
         self._speaker.update(texts)
+
+    @classmethod
+    def from_earlier(cls, segment: Segment, ids: Sequence[str], kept: Sequence[bool],
+                     views: Sequence[QuoteView]) -> QuoteSearch:
+        """The index of an earlier reading (`store.snapshot`), brought in step with
+        `views`: document i stood for statement ids[i], and still does for the same
+        words, speaker, tags and date where kept[i]; the others are dropped, and the
+        views not kept are indexed into the small segment, as `add` does.
+
+        A statement that was not kept stands in as one with no words, dead: the
+        earlier objects are not at hand, and nothing reads a dead one's."""
+        by_id = {v.statement.id: v for v in views}
+        actor_of = [segment.actor_ids[a] for a in segment.actor.tolist()]
+        then = [(by_id.get(sid) if ok else None) or _gone(sid, actor)
+                for sid, ok, actor in zip(ids, kept, actor_of, strict=True)]
+        search = cls(then, segment=segment)
+        segment.alive[~np.asarray(kept, dtype=bool)] = False
+        staying = {sid for sid, ok in zip(ids, kept, strict=True) if ok}
+        with search._lock:
+            for v in views:
+                if v.statement.id not in staying:
+                    search._add(v)
+            search._version += 1
+            search._set_order(views)
+        return search
+
+    def is_one_segment(self, views: Sequence[QuoteView]) -> bool:
+        """Whether the large segment alone holds `views`, in their order, all alive."""
+        with self._lock:
+            main = self._main
+            return (not self._fresh and main.segment.n == len(views)
+                    and bool(main.segment.alive.all())
+                    and all(a is b for a, b in zip(main.views, views, strict=True))
+                    and bool((main.order == np.arange(len(views))).all()))
 
     @property
     def main_segment(self) -> Segment:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -33,14 +34,19 @@ from typing import BinaryIO
 import numpy as np
 import orjson
 
-from .index import Segment
+from .index import Segment, join_words, split_words
 
-__all__ = ["KEEP", "Snapshot", "find", "folder", "read", "save"]
+__all__ = ["KEEP", "TABLES", "Snapshot", "find", "folder", "read", "save"]
 
 #: Snapshots kept, the most recently used first (each about half its database's size).
 KEEP = 4
-#: The modules whose code decides what an index holds: a change to any makes new snapshots.
-_CODE = ("tokens.py", "query.py", "index.py", "search.py", "views.py", "snapshot.py")
+#: What decides what an index holds, and what is valid: a change to any makes new snapshots.
+_CODE = ("tokens.py", "query.py", "index.py", "search.py", "views.py", "snapshot.py",
+         "models.py", "docs.py", "issue_codes.py", "data/issue_codes.json")
+
+
+#: Tables whose documents' fingerprints a snapshot keeps (see `Snapshot.known`).
+TABLES = ("statements", "sources")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,17 @@ class Snapshot:
     digest: str  # of the database file's bytes
     order: np.ndarray  # display position -> the statement's place in the file's table
     segment: Segment  # the index over the statements in display order
+    _known: dict[str, tuple[np.ndarray, np.ndarray]]  # table -> (ids, newline-joined; fps)
+
+    def ids(self, table: str) -> list[str]:
+        """The table's ids then, in the file's order."""
+        return split_words(self._known[table][0]) if table in self._known else []
+
+    def known(self, table: str) -> dict[str, int]:
+        """id -> `docs.fingerprint` of each document then: all were valid. An edited
+        file's documents that are still the same need not be checked again."""
+        return dict(zip(self.ids(table), self._known[table][1].tolist(), strict=True)) \
+            if table in self._known else {}
 
 
 def folder() -> Path:
@@ -57,10 +74,19 @@ def folder() -> Path:
 
 
 def _code_digest() -> str:
+    """The code and data above, and the versions whose rules they lean on (Unicode's
+    tables for folding and words, pydantic's for checking)."""
+    import unicodedata
+
+    import pydantic
+    import pydantic_core
+
     here = Path(__file__).parent
     h = hashlib.blake2b(digest_size=8)
     for name in _CODE:
         h.update((here / name).read_bytes())
+    h.update(f"{sys.version_info[:2]} {unicodedata.unidata_version} {pydantic.VERSION} "
+             f"{pydantic_core.__version__}".encode())
     return h.hexdigest()
 
 
@@ -86,26 +112,39 @@ def read(database: Path) -> Snapshot | None:
     path = _file_for(database)
     try:
         meta, arrays = _unpack(path.read_bytes())
-        if meta.get("code") != _code_digest():
+        if not isinstance(meta, dict) or meta.get("code") != _code_digest():
             return None
         segment = Segment.from_arrays(arrays)
         order = arrays["order"]
-        if len(order) != segment.n or not np.array_equal(np.sort(order), np.arange(segment.n)):
+        if (order.ndim != 1 or order.dtype.kind != "i" or len(order) != segment.n
+                or not np.array_equal(np.sort(order), np.arange(segment.n))):
             return None
         digest = str(meta["digest"])
-    except (OSError, KeyError, TypeError, ValueError):
+        known = {t: (arrays[f"ids:{t}"], arrays[f"fps:{t}"]) for t in TABLES
+                 if f"ids:{t}" in arrays}
+        if not all(fps.dtype == np.uint64 and ids.dtype == np.uint8
+                   and (np.count_nonzero(ids == 10) + 1 if len(ids) else 0) == len(fps)
+                   for ids, fps in known.values()):
+            return None  # as many ids (newline-joined) as fingerprints
+    except Exception:  # a cache: whatever is wrong with it, it is not used
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: kept when others are dropped
-    return Snapshot(digest, order, segment)
+    return Snapshot(digest, order, segment, known)
 
 
-def save(database: Path, digest: str, order: np.ndarray, segment: Segment) -> Path | None:
+def save(database: Path, digest: str, order: np.ndarray, segment: Segment,
+         known: dict[str, tuple[list[str], np.ndarray]] | None = None) -> Path | None:
     """Keep a snapshot of this reading (best effort: a cache that cannot be written is
-    no error); drop the least recently used beyond KEEP. Returns where it went."""
+    no error); drop the least recently used beyond KEEP. Returns where it went.
+
+    `known`: table -> its ids and their documents' fingerprints (`docs.fingerprints`)."""
     path = _file_for(database)
     arrays = segment.to_arrays() | {
         "order": np.asarray(order, dtype=np.int32 if len(order) < 2**31 else np.int64)}
+    for table, (ids, fps) in (known or {}).items():
+        arrays[f"ids:{table}"] = join_words(ids)
+        arrays[f"fps:{table}"] = np.asarray(fps, dtype=np.uint64)
     meta = {"digest": digest, "code": _code_digest(), "database": str(database.resolve())}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -125,6 +125,7 @@ class AtomicJSONStorage(Storage):
         self._cache: dict | None = None
         self._cache_stamp: tuple[int, int, int, int] | None = None
         self._cache_digest: str | None = None  # of the bytes last read, if known
+        self._cache_lock = threading.RLock()
 
     # -- reading -------------------------------------------------------
     def stat(self) -> os.stat_result | None:
@@ -144,12 +145,20 @@ class AtomicJSONStorage(Storage):
         return (None if st is None else _stamp(st)) != self._cache_stamp
 
     def read(self) -> dict[str, Any] | None:
+        # Under a lock: the explorer's loader lets the parsed file go (forget_cache) from
+        # its worker while the screen may be saving an edit; a reading that saw the
+        # cache must return it, never None for a file that exists (a write of {}).
+        with self._cache_lock:
+            return self._read()
+
+    def _read(self) -> dict[str, Any] | None:
         st = self.stat()
         if st is None:
             self._cache, self._cache_stamp, self._cache_digest = None, None, None
             return None
-        if self._cache is not None and _stamp(st) == self._cache_stamp:
-            return self._cache
+        cache = self._cache
+        if cache is not None and _stamp(st) == self._cache_stamp:
+            return cache
         try:
             with open(self.path, "rb") as f:
                 st = os.fstat(f.fileno())
@@ -179,10 +188,11 @@ class AtomicJSONStorage(Storage):
         st = self.stat()
         if st is None:
             return None
-        if self._cache_digest is None or _stamp(st) != self._cache_stamp:
-            self._cache = None
-            self.read()
-        return self._cache_digest
+        with self._cache_lock:
+            if self._cache_digest is None or _stamp(st) != self._cache_stamp:
+                self._cache = None
+                self._read()
+            return self._cache_digest
 
     def digest_of(self, data: dict) -> str | None:
         """The digest of the bytes `data` was parsed from, if it is the reading held now."""
@@ -259,7 +269,8 @@ class AtomicJSONStorage(Storage):
     def forget_cache(self) -> None:
         """Drop the parsed file (the next read parses it again): a reader that keeps
         its own copy of the data need not hold two."""
-        self._cache = None
+        with self._cache_lock:
+            self._cache = None
 
     def _invalidate(self) -> None:
         # TinyDB mutates the dict read() returned before calling write();

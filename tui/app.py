@@ -19,6 +19,7 @@ in the screens (`tui/screens/`) and widgets (`tui/widgets/`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -113,9 +114,15 @@ class ExplorerApp(App[None]):
         except StoreError as e:
             self.call_from_thread(self._failed, str(e))
             return
+        except Exception as e:  # said in one line, not a loading screen for ever
+            self.call_from_thread(self._failed, f"could not read the database: {e!r}")
+            return
         self.call_from_thread(self._loaded, loaded.store, loaded.corpus)
         if loaded.after_shown is not None:
-            loaded.after_shown()  # the explorer is in use meanwhile
+            # Freeing the parsed file, saving a snapshot: the explorer is in use
+            # meanwhile, and a cache that cannot be made is no error.
+            with contextlib.suppress(Exception):
+                loaded.after_shown()
 
     def _loaded(self, store: Store, corpus: Corpus) -> None:
         self.store, self.corpus, self._loading = store, corpus, False

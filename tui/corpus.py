@@ -146,6 +146,16 @@ class Corpus:
             per = np.bincount(segment.actor, minlength=len(segment.actor_ids)).tolist()
             self._counts = {a: c for a, c in zip(segment.actor_ids, per, strict=True) if c}
 
+    def take_search(self, search: QuoteSearch) -> None:
+        """Take an index of these views made some other way (`QuoteSearch.from_earlier`)."""
+        self._search = search
+
+    @property
+    def index_is_one_segment(self) -> bool:
+        """Whether the index is one segment holding every quote, in display order (what
+        a snapshot can keep)."""
+        return self._search is not None and self._search.is_one_segment(self.views)
+
     @property
     def index_segment(self) -> Segment | None:
         """The index's one large segment, if the index is built (what a snapshot keeps)."""
