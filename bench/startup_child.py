@@ -15,7 +15,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from store.allocator import keep_for_reuse
 from tui.app import ExplorerApp
 from tui.corpus import Corpus
 
@@ -75,7 +74,6 @@ def main() -> None:
         store.count(Statement)
         say("rss", rss_mb())
         return
-    keep_for_reuse()  # as run_app does
     Timed(path=path).run(headless=True, size=(120, 36))
 
 
