@@ -1,0 +1,71 @@
+"""Opening an archive again: cold, unchanged (warm), and after an ingest's worth of change.
+
+    python bench/reopen.py [--n 100000]
+
+The explorer's loader (`tui.loading.load`, as its worker runs it), on a
+copy of a generated archive, with snapshots in a temporary folder:
+
+- cold: no snapshot yet (one is saved);
+- warm: the same file again, read with its snapshot;
+- changed: 50 quotes added and one deleted (what a small ingest does), read
+  with what is still true of the snapshot.
+
+`ready` is when the corpus could be shown, `after` the work the worker does
+after that (freeing the parsed file, saving a snapshot).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=100_000)
+    args = ap.parse_args()
+    from bench.startup import archive
+
+    source = archive(args.n)
+    with tempfile.TemporaryDirectory() as scratch:
+        os.environ["XDG_CACHE_HOME"] = scratch
+        import orjson
+
+        from tui.loading import load
+
+        path = Path(scratch) / "archive.json"
+        shutil.copy(source, path)
+
+        def opening(label: str) -> None:
+            t = time.perf_counter()
+            loaded = load(path, lambda message: None)
+            ready = time.perf_counter() - t
+            loaded.after_shown()
+            after = time.perf_counter() - t - ready
+            print(f"{label:<8} ready {ready:6.2f} s   after {after:5.2f} s", flush=True)
+
+        opening("cold")
+        opening("warm")
+        tables = orjson.loads(path.read_bytes())
+        statements = tables["statements"]
+        ids = list(statements)
+        for k in range(50):
+            text = f"New statement {k} on the ceasefire talks."
+            statements[f"st-new-{k}"] = dict(statements[ids[k]], text=text,
+                                             span=[0, len(text)])
+        del statements[ids[100]]
+        path.write_bytes(orjson.dumps(tables))
+        del tables, statements
+        opening("changed")
+
+
+if __name__ == "__main__":
+    main()
