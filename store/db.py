@@ -23,7 +23,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from . import migrations
-from .docs import KIND, fingerprints, from_doc, from_doc_checked, objects_of, to_doc
+from .docs import KIND, MODELS, fingerprints, from_doc, from_doc_checked, objects_of, to_doc
 from .errors import (
     ConflictError,
     DatabaseCorrupt,
@@ -42,6 +42,7 @@ from .history import (
     current_user,
     next_record_id,
 )
+from .integrity import check_references, check_unique, referrers
 from .models import Actor, Proposal, Source, Statement, format_validation_error
 from .storage import AtomicJSONStorage, LockedMemoryStorage
 
@@ -53,13 +54,6 @@ META_ID = "schema"
 
 M = TypeVar("M", Actor, Source, Statement, Proposal)
 
-#: model class -> table name, in dependency order (referenced before referencing)
-MODELS: dict[type[BaseModel], str] = {
-    Actor: "actors",
-    Source: "sources",
-    Statement: "statements",
-    Proposal: "proposals",
-}
 
 
 class _StrIdTable(Table):
@@ -235,7 +229,7 @@ class Store:
         with self._locked():
             if obj.id not in self._tables().get(table, {}):  # type: ignore[attr-defined]
                 raise NotFound(f"no {KIND[model]} with id {obj.id!r}")  # type: ignore[attr-defined]
-            self._check_references(Bundle(**{table: [obj]}), self._tables())
+            check_references(Bundle(**{table: [obj]}), self._tables())
             doc = to_doc(obj)
 
             def change(tables: dict) -> None:
@@ -250,7 +244,7 @@ class Store:
             tables = self._tables()
             if id not in tables.get(table, {}):
                 raise NotFound(f"no {KIND[model]} with id {id!r}")
-            users = self._referrers(tables, model, id)
+            users = referrers(tables, model, id)
             if users:
                 raise InvalidData(
                     f"{KIND[model]} {id!r} is still referred to by {users[0]}"
@@ -283,8 +277,8 @@ class Store:
                         continue
                     fresh[table].append(obj)
             added = Bundle(**fresh)
-            self._check_unique(added)
-            self._check_references(added, tables)
+            check_unique(added)
+            check_references(added, tables)
             if added.count():
                 self._write(added)
             return added
@@ -329,8 +323,8 @@ class Store:
                 for model in MODELS:
                     merged.of(model).extend(fresh.of(model))
             merged.actors = list(actors.values())
-            self._check_unique(merged)
-            self._check_references(merged, tables)
+            check_unique(merged)
+            check_references(merged, tables)
             if merged.count():
                 self._write(merged)
             return results
@@ -363,10 +357,10 @@ class Store:
                     raise InvalidData(f"unknown table {change.table!r}")
                 if change.after is not None:
                     fresh[change.table].append(from_doc_checked(model, change.id, change.after))
-                elif users := self._referrers(trial, model, change.id):
+                elif users := referrers(trial, model, change.id):
                     raise InvalidData(f"{KIND[model]} {change.id!r} is still referred to by "
                                       f"{users[0]}")
-            self._check_references(Bundle(**fresh), trial)
+            check_references(Bundle(**fresh), trial)
             record = ChangeRecord(
                 id=next_record_id(tables), at=dt.datetime.now(dt.UTC).replace(microsecond=0),
                 user=user or current_user(), action=action, summary=summary,
@@ -398,50 +392,6 @@ class Store:
                     target[obj.id] = to_doc(obj)
 
         self._mutate(change)
-
-    # -- integrity -----------------------------------------------------
-    @staticmethod
-    def _check_unique(bundle: Bundle) -> None:
-        for model in MODELS:
-            seen: set[str] = set()
-            for obj in bundle.of(model):
-                if obj.id in seen:
-                    raise InvalidData(f"{KIND[model]} id {obj.id!r} appears twice")
-                seen.add(obj.id)
-
-    @staticmethod
-    def _check_references(bundle: Bundle, tables: dict) -> None:
-        def known(model: type[BaseModel]) -> set[str]:
-            return set(tables.get(MODELS[model], {})) | {o.id for o in bundle.of(model)}
-
-        actors, sources = known(Actor), known(Source)
-        for st in bundle.statements:
-            if st.actor_id not in actors:
-                raise InvalidData(f"statement {st.id!r}: unknown actor {st.actor_id!r}")
-            if st.source_id not in sources:
-                raise InvalidData(f"statement {st.id!r}: unknown source {st.source_id!r}")
-        for p in bundle.proposals:
-            if p.proposer not in actors:
-                raise InvalidData(f"proposal {p.id!r}: unknown proposer {p.proposer!r}")
-            for sid in [*p.source_ids, *(t.source_id for t in p.terms if t.source_id)]:
-                if sid not in sources:
-                    raise InvalidData(f"proposal {p.id!r}: unknown source {sid!r}")
-
-    @staticmethod
-    def _referrers(tables: dict, model: type[BaseModel], id: str) -> list[str]:
-        found: list[str] = []
-        if model is Actor:
-            found += [f"statement {k}" for k, d in tables.get("statements", {}).items()
-                      if d.get("actor_id") == id]
-            found += [f"proposal {k}" for k, d in tables.get("proposals", {}).items()
-                      if d.get("proposer") == id]
-        elif model is Source:
-            found += [f"statement {k}" for k, d in tables.get("statements", {}).items()
-                      if d.get("source_id") == id]
-            found += [f"proposal {k}" for k, d in tables.get("proposals", {}).items()
-                      if id in d.get("source_ids", [])
-                      or any(t.get("source_id") == id for t in d.get("terms", []))]
-        return found
 
     # -- convenience -----------------------------------------------------
     def bundle(self, progress: Callable[[int, int], None] | None = None) -> Bundle:

@@ -31,13 +31,20 @@ from .models import (
     format_validation_error,
 )
 
-__all__ = ["KIND", "fingerprint", "fingerprints", "from_doc", "from_doc_checked", "objects_of",
-           "source_as_stored", "statement_as_stored", "to_doc"]
+__all__ = ["KIND", "MODELS", "fingerprint", "fingerprints", "from_doc", "from_doc_checked",
+           "objects_of", "source_as_stored", "statement_as_stored", "to_doc"]
 
 M = TypeVar("M", Actor, Source, Statement, Proposal)
 
 #: model class -> what a message calls one
 KIND = {Actor: "actor", Source: "source", Statement: "statement", Proposal: "proposal"}
+#: model class -> table name, in dependency order (referenced before referencing)
+MODELS: dict[type[BaseModel], str] = {
+    Actor: "actors",
+    Source: "sources",
+    Statement: "statements",
+    Proposal: "proposals",
+}
 
 
 def to_doc(obj: BaseModel) -> dict:

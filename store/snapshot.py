@@ -2,21 +2,26 @@
 
 Opening a database of 1,000,000 quotes takes half a minute, all of it spent
 again on every opening of the same file: checking each document with its
-model (8.5 s) and indexing every quote (13 s). A snapshot keeps what that
+model (8.5 s) and indexing every quote (12 s). A snapshot keeps what that
 work found, keyed by the digest of the file's bytes (`storage.digest`):
 
-- that this exact file was checked and found valid, so its statements can
-  be taken as stored (`docs.statement_as_stored`);
+- that this exact file was checked and found valid, so its statements and
+  sources can be taken as stored (`docs.statement_as_stored`);
 - the search index's one segment, as arrays (`Segment.to_arrays`);
 - the display order of the statements (as their places in the file), so
-  that sorting them is not done again either.
+  that sorting them is not done again either;
+- each statement's and source's fingerprint (`docs.fingerprint`): once the
+  file has changed, the documents that are still the same need not be
+  checked, and the statements that are still the same keep their place in
+  the index (`QuoteSearch.from_earlier`).
 
 A snapshot is only a cache: it lives in the user's cache folder, one per
 database file, written atomically (temporary file, `os.replace`); any
-snapshot that does not match — another digest, another version of the code
-that tokenizes and indexes, a damaged file (its BLAKE2b is checked on
-reading), arrays that do not fit together — is ignored, and the database is
-read the long way. The database file is never written.
+snapshot that does not match — another version of the code or of what it
+leans on (`_code_digest`), a damaged file (its BLAKE2b is checked on
+reading), arrays that are not of their kinds or do not fit together — is
+ignored, and the database is read the long way. The database file is never
+written.
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
 
     A database read before, and not changed since, is read with its snapshot
     (`store.snapshot`): its statements are not checked again, nor sorted,
-    nor indexed (1,000,000 quotes: 28 s -> 10 s). A database changed since
+    nor indexed (1,000,000 quotes: 30 s -> 10 s). A database changed since
     its snapshot (an ingest, an edit) is read with what is still true of it:
     the documents that are the same need not be checked, the statements that
     are the same keep their place in the index. Otherwise the reading is kept
