@@ -8,7 +8,8 @@ copy of a generated archive, with snapshots in a temporary folder:
 - cold: no snapshot yet (one is saved);
 - warm: the same file again, read with its snapshot;
 - changed: 50 quotes added and one deleted (what a small ingest does), read
-  with what is still true of the snapshot.
+  with what is still true of the snapshot (and a snapshot of that kept);
+- again: the changed file opened again, from that snapshot.
 
 `ready` is when the corpus could be shown, `after` the work the worker does
 after that (freeing the parsed file, saving a snapshot).
@@ -65,6 +66,7 @@ def main() -> None:
         path.write_bytes(orjson.dumps(tables))
         del tables, statements
         opening("changed")
+        opening("again")
 
 
 if __name__ == "__main__":

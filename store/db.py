@@ -15,7 +15,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
@@ -83,6 +83,15 @@ class Bundle(BaseModel):
 
     def count(self) -> int:
         return sum(len(self.of(m)) for m in MODELS)
+
+
+class Reading(NamedTuple):
+    """What `Store.reading` read."""
+
+    bundle: Bundle
+    digest: str | None  # of the file's bytes; None in memory
+    unchanged: dict[str, set[str]]  # table -> ids of the documents as `known` says
+    fingerprints: dict[str, tuple[list[str], np.ndarray]]  # table -> ids, fingerprints
 
 
 class Store:
@@ -404,9 +413,9 @@ class Store:
 
     def reading(self, progress: Callable[[int, int], None] | None = None,
                 checked: str | None = None, known: dict[str, dict[str, int]] | None = None,
-                ) -> tuple[Bundle, str | None, dict[str, set[str]]]:
-        """`bundle`, the digest of the file it was read from (None in memory), and
-        (when `known` is given) per table the ids of the documents still as known.
+                ) -> Reading:
+        """`bundle`, with the digest of the file it was read from (None in memory) and,
+        when `known` is given, its documents' fingerprints and which are as known.
 
         What a snapshot (`store.snapshot`) says saves checking documents again:
         `checked` is the digest of a file known to be valid: if the file read is
@@ -419,16 +428,15 @@ class Store:
         tables = self._tables()
         digest_of = getattr(self._db.storage, "digest_of", None)
         digest = None if digest_of is None else digest_of(tables)
-        unchanged = {}
-        for t in known or ():
-            ids, fps = fingerprints(tables.get(t, {}))
-            unchanged[t] = {i for i, fp in zip(ids, fps.tolist(), strict=True)
-                            if known[t].get(i) == fp}  # type: ignore[index]
+        prints = {t: fingerprints(tables.get(t, {})) for t in known or ()}
+        unchanged = {t: {i for i, fp in zip(ids, fps.tolist(), strict=True)
+                         if known[t].get(i) == fp}  # type: ignore[index]
+                     for t, (ids, fps) in prints.items()}
         lists = objects_of(tables, MODELS, progress, unchanged=unchanged,
                            as_stored=checked is not None and digest == checked)
         # Each object was checked as it was read; Bundle(...) would run every model's
         # after-validators again (pydantic does, for instances): 0.06 s per 100,000 quotes.
-        return Bundle.model_construct(**lists), digest, unchanged
+        return Reading(Bundle.model_construct(**lists), digest, unchanged, prints)
 
     def fingerprints(self, digest: str, tables: Iterable[str]
                      ) -> dict[str, tuple[list[str], np.ndarray]] | None:

@@ -56,10 +56,28 @@ TABLES = ("statements", "sources")
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
+    """One reading of a database file. Its index's segment is either over the file's
+    statements in display order (`docs` None: a reading indexed whole), or an
+    earlier one's, kept after a change (`docs`: which statement each of its
+    documents stood for, and which still stand: `from_earlier` indexes the rest)."""
+
     digest: str  # of the database file's bytes
     order: np.ndarray  # display position -> the statement's place in the file's table
-    segment: Segment  # the index over the statements in display order
+    segment: Segment
     _known: dict[str, tuple[np.ndarray, np.ndarray]]  # table -> (ids, newline-joined; fps)
+    docs: tuple[np.ndarray, np.ndarray] | None = None  # (ids, newline-joined; alive)
+
+    def doc_ids(self) -> list[str]:
+        """The statement each document of the segment stood for."""
+        if self.docs is not None:
+            return split_words(self.docs[0])
+        ids = self.ids("statements")
+        return [ids[i] for i in self.order.tolist()]
+
+    def alive(self) -> np.ndarray:
+        """Which documents of the segment still stand for their statement."""
+        return (np.ones(self.segment.n, dtype=bool) if self.docs is None
+                else self.docs[1].astype(bool))
 
     def ids(self, table: str) -> list[str]:
         """The table's ids then, in the file's order."""
@@ -121,32 +139,49 @@ def read(database: Path) -> Snapshot | None:
             return None
         segment = Segment.from_arrays(arrays)
         order = arrays["order"]
-        if (order.ndim != 1 or order.dtype.kind != "i" or len(order) != segment.n
-                or not np.array_equal(np.sort(order), np.arange(segment.n))):
+        docs = (arrays["doc_ids"], arrays["alive"]) if "doc_ids" in arrays else None
+        statements = len(order) if docs is not None else segment.n
+        if (order.ndim != 1 or order.dtype.kind != "i" or len(order) != statements
+                or not np.array_equal(np.sort(order), np.arange(statements))):
             return None
         digest = str(meta["digest"])
         known = {t: (arrays[f"ids:{t}"], arrays[f"fps:{t}"]) for t in TABLES
                  if f"ids:{t}" in arrays}
-        if not all(fps.dtype == np.uint64 and ids.dtype == np.uint8
-                   and (np.count_nonzero(ids == 10) + 1 if len(ids) else 0) == len(fps)
+        if not all(fps.dtype == np.uint64 and _count(ids) == len(fps)
                    for ids, fps in known.values()):
             return None  # as many ids (newline-joined) as fingerprints
+        if docs is not None and not (_count(docs[0]) == len(docs[1]) == segment.n
+                                     and docs[1].dtype == np.uint8 and docs[1].ndim == 1):
+            return None
     except Exception:  # a cache: whatever is wrong with it, it is not used
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: kept when others are dropped
-    return Snapshot(digest, order, segment, known)
+    return Snapshot(digest, order, segment, known, docs)
+
+
+def _count(joined: np.ndarray) -> int:
+    """How many words newline-joined UTF-8 holds (-1 if it is not that)."""
+    if joined.dtype != np.uint8 or joined.ndim != 1:
+        return -1
+    return int(np.count_nonzero(joined == 10)) + 1 if len(joined) else 0
 
 
 def save(database: Path, digest: str, order: np.ndarray, segment: Segment,
-         known: dict[str, tuple[list[str], np.ndarray]] | None = None) -> Path | None:
+         known: dict[str, tuple[list[str], np.ndarray]] | None = None,
+         docs: tuple[list[str], np.ndarray] | None = None) -> Path | None:
     """Keep a snapshot of this reading (best effort: a cache that cannot be written is
     no error); drop the least recently used beyond KEEP. Returns where it went.
 
-    `known`: table -> its ids and their documents' fingerprints (`docs.fingerprints`)."""
+    `known`: table -> its ids and their documents' fingerprints (`docs.fingerprints`);
+    `docs`: for an earlier segment, the statement each document stood for and
+    which still stand (see `Snapshot`)."""
     path = _file_for(database)
     arrays = segment.to_arrays() | {
         "order": np.asarray(order, dtype=np.int32 if len(order) < 2**31 else np.int64)}
+    if docs is not None:
+        arrays["doc_ids"] = join_words(docs[0])
+        arrays["alive"] = np.asarray(docs[1], dtype=np.uint8)
     for table, (ids, fps) in (known or {}).items():
         arrays[f"ids:{table}"] = join_words(ids)
         arrays[f"fps:{table}"] = np.asarray(fps, dtype=np.uint64)

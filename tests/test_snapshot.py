@@ -83,8 +83,10 @@ def _matches(corpus) -> tuple:
 
 
 def _without_snapshots(path: Path, monkeypatch):
+    """The reading as it is with no snapshot, leaving the saved one as it was."""
     with monkeypatch.context() as m:
         m.setattr(snapshot, "read", lambda database: None)
+        m.setattr(snapshot, "save", lambda *a: None)
         return _load(path)
 
 
@@ -115,11 +117,29 @@ def test_a_changed_file_is_read_with_what_is_still_true_of_its_snapshot(archive_
     _edit(archive_db, _small_changes)
     built = []
     real = loading.Corpus.build_index
-    monkeypatch.setattr(loading.Corpus, "build_index",
-                        lambda self, *a: built.append(1) or real(self, *a))
+    monkeypatch.setattr(loading.Corpus, "build_index",  # a build, not a call that finds one
+                        lambda self, *a: (self.index_ready or built.append(1)) or real(self, *a))
     again = _load(archive_db)
-    assert not built and again.after_shown.func is loading._release  # brought in step
+    assert not built  # brought in step, and kept so: the earlier segment and what stands
+    assert again.after_shown.func is loading._keep and again.after_shown.args[-1] is not None
     assert _matches(again.corpus) == _matches(_without_snapshots(archive_db, monkeypatch).corpus)
+    built.clear()  # the reading without snapshots built its own
+    # Opened again unchanged: from that snapshot, no document checked, nothing sorted.
+    checked = []
+    import store.docs
+
+    real_check = store.docs.from_doc
+    monkeypatch.setattr(store.docs, "from_doc",
+                        lambda *a: checked.append(a[1]) or real_check(*a))
+    third = _load(archive_db)
+    assert third.after_shown.func is loading._release and not built
+    assert not [c for c in checked if c.startswith("st-")]
+    assert _matches(third.corpus) == _matches(again.corpus)
+    # And changed once more: from the renewed snapshot.
+    _edit(archive_db, lambda t: t["statements"].pop(next(iter(t["statements"]))))
+    fourth = _load(archive_db)
+    assert not built and fourth.after_shown.func is loading._keep
+    assert _matches(fourth.corpus) == _matches(_without_snapshots(archive_db, monkeypatch).corpus)
 
 
 def test_a_changed_document_is_checked_again(archive_db):
@@ -221,7 +241,7 @@ def test_the_digest_is_of_the_file_as_read(archive_db):
     store = Store.open(archive_db)
     expected = hashlib.blake2b(archive_db.read_bytes(), digest_size=16).hexdigest()
     assert store.digest() == expected
-    bundle, digest, _ = store.reading()
+    bundle, digest = store.reading()[:2]
     assert digest == expected
     store.delete(Statement, bundle.statements[0].id)  # its own write: read again to hash
     assert store.digest() == hashlib.blake2b(archive_db.read_bytes(),

@@ -75,24 +75,29 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
         progress(f"Reading {count:,} quotes…")
         now_and_then = _Throttled(progress)
         known = {t: earlier.known(t) for t in snapshot.TABLES} if earlier else None
-        bundle, digest, same_docs = store.reading(lambda done, total: now_and_then(
+        read = store.reading(lambda done, total: now_and_then(
             f"Reading {count:,} quotes… {100 * done // max(total, 1)}%"),
             checked=snap.digest if same else None, known=known)
+        bundle, digest = read.bundle, read.digest
         if (same and snap is not None and digest == snap.digest
-                and snap.segment.n == len(bundle.statements)):
+                and len(snap.order) == len(bundle.statements)):
             corpus = Corpus(views_in_order(bundle, snap.order), bundle.actors, bundle.proposals)
-            corpus.take_index(snap.segment)
+            if snap.docs is None:  # the reading's own index
+                corpus.take_index(snap.segment)
+            else:  # an earlier one, kept after a change: the rest indexed again
+                corpus.take_search(QuoteSearch.from_earlier(
+                    snap.segment, snap.doc_ids(), snap.alive(), corpus.views))
             # Freeing the parsed file (0.3 s at 1,000,000) can wait until the corpus is shown.
             return Loaded(store, corpus, partial(_release, store))
         views, order = ordered_views(bundle)
         corpus = Corpus(views, bundle.actors, bundle.proposals)
-        search = None
-        if earlier is not None and known is not None and same_docs:
+        kept_docs = None
+        if earlier is not None and read.unchanged:
             progress(f"Indexing {count:,} quotes: what changed…")
             with contextlib.suppress(Exception):  # a snapshot is a cache: else, build
-                search = _brought_in_step(earlier, known, same_docs, bundle, views)
-        if search is not None:
-            corpus.take_search(search)
+                kept_docs = _kept(earlier, read.unchanged, bundle, len(views))
+        if kept_docs is not None and earlier is not None:
+            corpus.take_search(QuoteSearch.from_earlier(earlier.segment, *kept_docs, views))
         else:
             progress(f"Indexing {count:,} quotes…")
             # Built here, in the worker, not on the first keystroke; and before the parsed
@@ -101,15 +106,21 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
             corpus.build_index(lambda done: now_and_then(
                 f"Indexing {count:,} quotes… {done:.0%}"))
         del bundle, views
-        segment = corpus.index_segment if corpus.index_is_one_segment else None
+        whole = corpus.index_segment if corpus.index_is_one_segment else None
         # The documents' fingerprints, taken here: once the corpus is shown, an edit may
         # be changing the parsed file while it is read (1.3 s at 1,000,000 quotes).
-        prints = (store.fingerprints(digest, snapshot.TABLES)
-                  if kept and digest is not None and segment is not None else None)
-    if prints is None or segment is None or digest is None:
+        prints = read.fingerprints or (
+            store.fingerprints(digest, snapshot.TABLES)
+            if kept and digest is not None and (whole is not None or kept_docs) else None)
+    if not kept or prints is None or digest is None:
         return Loaded(store, corpus, partial(_release, store))
-    return Loaded(store, corpus,
-                  partial(_keep, store, digest, np.asarray(order), segment, prints))
+    if whole is not None:
+        return Loaded(store, corpus, partial(_keep, store, digest, np.asarray(order), whole,
+                                             prints))
+    if kept_docs is not None and earlier is not None:  # the earlier segment, kept in step
+        return Loaded(store, corpus, partial(_keep, store, digest, np.asarray(order),
+                                             earlier.segment, prints, kept_docs))
+    return Loaded(store, corpus, partial(_release, store))
 
 
 #: Past this share of the quotes changed (and this many), the index is built anew, and
@@ -117,22 +128,23 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
 REBUILD_OVER, REBUILD_FLOOR = 1 / 8, 2000
 
 
-def _brought_in_step(earlier: snapshot.Snapshot, known: dict[str, dict[str, int]],
-                     same: dict[str, set[str]], bundle, views) -> QuoteSearch | None:
-    """The earlier snapshot's index, kept for each statement whose document, and whose
-    source's, are the same to the byte (`same`: so are its words, speaker, tags and
-    date); None when so much changed that building it anew is as quick."""
-    then = list(known["statements"])  # the ids, in the file's order then
-    if len(then) != earlier.segment.n:
-        return None  # a snapshot without them
+def _kept(earlier: snapshot.Snapshot, same: dict[str, set[str]], bundle, count: int,
+          ) -> tuple[list[str], np.ndarray] | None:
+    """Which of the earlier snapshot's documents still stand: those that stood, for a
+    statement whose document, and whose source's, are the same to the byte
+    (`same`: so are its words, speaker, tags and date); None when so much is
+    dead or new that building the index anew is as quick."""
+    ids = earlier.doc_ids()
     redated = {s.id for s in bundle.sources} - same["sources"]
     moved = {st.id for st in bundle.statements if st.source_id in redated} if redated else set()
     same_statements = same["statements"] - moved
-    ids = [then[i] for i in earlier.order.tolist()]
-    kept = [sid in same_statements for sid in ids]
-    if len(views) - sum(kept) > max(REBUILD_FLOOR, REBUILD_OVER * len(views)):
+    alive = earlier.alive() & np.fromiter((sid in same_statements for sid in ids),
+                                          dtype=bool, count=len(ids))
+    standing = int(alive.sum())
+    limit = max(REBUILD_FLOOR, REBUILD_OVER * count)
+    if count - standing > limit or len(ids) - standing > limit:  # new, or dead
         return None
-    return QuoteSearch.from_earlier(earlier.segment, ids, kept, views)
+    return ids, alive
 
 
 def _release(store: Store) -> None:
@@ -141,11 +153,12 @@ def _release(store: Store) -> None:
 
 
 def _keep(store: Store, digest: str, order: np.ndarray, segment: Segment,
-          prints: dict[str, tuple[list[str], np.ndarray]]) -> None:
+          prints: dict[str, tuple[list[str], np.ndarray]],
+          docs: tuple[list[str], np.ndarray] | None = None) -> None:
     """Let the parsed file go, and save a snapshot of this reading."""
     assert store.path is not None
     _release(store)
-    snapshot.save(store.path, digest, order, segment, prints)
+    snapshot.save(store.path, digest, order, segment, prints, docs)
     give_back()  # the writer's 16 MB buffers: ~35 MB kept at 100,000 otherwise
 
 
