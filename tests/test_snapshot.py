@@ -409,3 +409,15 @@ def test_a_snapshot_made_under_other_versions_is_not_used(archive_db, monkeypatc
     assert snapshot.read(archive_db) is not None
     monkeypatch.setattr(pydantic, "VERSION", "0.0.1")  # its rules of validity may differ
     assert snapshot.read(archive_db) is None
+
+
+def test_a_snapshot_that_fails_in_use_means_the_long_way(archive_db, monkeypatch):
+    truth = _reading(_load(archive_db).corpus)
+
+    def broken(*a, **k):
+        raise RuntimeError("a snapshot that passed its checks and still does not fit")
+
+    monkeypatch.setattr(loading.Corpus, "take_index", broken)
+    again = _load(archive_db)
+    assert again.after_shown.func is loading._keep  # read the long way, snapshotted anew
+    assert _reading(again.corpus) == truth

@@ -81,14 +81,12 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
         bundle, digest = read.bundle, read.digest
         if (same and snap is not None and digest == snap.digest
                 and len(snap.order) == len(bundle.statements)):
-            corpus = Corpus(views_in_order(bundle, snap.order), bundle.actors, bundle.proposals)
-            if snap.docs is None:  # the reading's own index
-                corpus.take_index(snap.segment)
-            else:  # an earlier one, kept after a change: the rest indexed again
-                corpus.take_search(QuoteSearch.from_earlier(
-                    snap.segment, snap.doc_ids(), snap.alive(), corpus.views))
-            # Freeing the parsed file (0.3 s at 1,000,000) can wait until the corpus is shown.
-            return Loaded(store, corpus, partial(_release, store))
+            warm = None
+            with contextlib.suppress(Exception):  # a snapshot is a cache: else, the long way
+                warm = _from_snapshot(snap, bundle)
+            if warm is not None:
+                # Freeing the parsed file (0.3 s at 1,000,000) can wait until it is shown.
+                return Loaded(store, warm, partial(_release, store))
         views, order = ordered_views(bundle)
         corpus = Corpus(views, bundle.actors, bundle.proposals)
         kept_docs = None
@@ -121,6 +119,17 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
         return Loaded(store, corpus, partial(_keep, store, digest, np.asarray(order),
                                              earlier.segment, prints, kept_docs))
     return Loaded(store, corpus, partial(_release, store))
+
+
+def _from_snapshot(snap: snapshot.Snapshot, bundle) -> Corpus:
+    """The corpus of the very reading a snapshot was made of: its order, its index."""
+    corpus = Corpus(views_in_order(bundle, snap.order), bundle.actors, bundle.proposals)
+    if snap.docs is None:  # the reading's own index
+        corpus.take_index(snap.segment)
+    else:  # an earlier one, kept after a change: the rest indexed again
+        corpus.take_search(QuoteSearch.from_earlier(
+            snap.segment, snap.doc_ids(), snap.alive(), corpus.views))
+    return corpus
 
 
 #: Past this share of the quotes changed (and this many), the index is built anew, and
