@@ -125,16 +125,10 @@ def statement_as_stored(doc_id: str, doc: dict) -> Statement:
         return from_doc(Statement, doc_id, doc)
     if (len(doc) != 9 or type(span) is not list or len(span) != 2 or type(span[0]) is not int
             or type(span[1]) is not int or not (said_on is None or len(said_on) == 10)
-            or type(issues) is not list
-            or not (type(text) is str and (text.isprintable() or _clean(text)))
+            or type(issues) is not list or not _clean(text)
             or not (context == "" or _clean(context))):
         return from_doc(Statement, doc_id, doc)
-    obj = _new(Statement)  # what _made does, written out: a million calls fewer
-    _set(obj, "__dict__", fields)
-    _set(obj, "__pydantic_fields_set__", _EVERY_FIELD[Statement])
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
-    return obj
+    return _made(Statement, fields)
 
 
 class _Dates(dict):
