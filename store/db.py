@@ -426,8 +426,7 @@ class Store:
         taken as stored, the others checked.
         """
         tables = self._tables()
-        digest_of = getattr(self._db.storage, "digest_of", None)
-        digest = None if digest_of is None else digest_of(tables)
+        digest = self._digest_of(tables)
         prints = {t: fingerprints(tables.get(t, {})) for t in known or ()}
         unchanged = {t: {i for i, fp in zip(ids, fps.tolist(), strict=True)
                          if known[t].get(i) == fp}  # type: ignore[index]
@@ -443,10 +442,15 @@ class Store:
         """The tables' ids and documents' fingerprints (`docs.fingerprints`), if the
         file as read now is still the one with this digest; else None."""
         data = self._tables()
-        digest_of = getattr(self._db.storage, "digest_of", None)
-        if digest_of is None or digest_of(data) != digest:
+        if self._digest_of(data) != digest:
             return None
         return {t: fingerprints(data.get(t, {})) for t in tables}
+
+    def _digest_of(self, tables: dict) -> str | None:
+        """The digest of the file `tables` were parsed from, if they are the reading
+        held now (`AtomicJSONStorage.digest_of`); None in memory."""
+        digest_of = getattr(self._db.storage, "digest_of", None)
+        return None if digest_of is None else digest_of(tables)
 
     def add_all(self, objs: Iterable[BaseModel]) -> Bundle:
         fresh: dict[str, list] = {t: [] for t in MODELS.values()}
