@@ -8,7 +8,6 @@ is tested without a terminal and stays cheap to reason about.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -23,12 +22,12 @@ from store.issue_codes import lookup
 from store.models import Actor, Proposal
 from store.query import fold
 from store.search import QuoteSearch, SearchResult, Spans, SyncPlan
-from store.views import QuoteView, quote_views
+from store.views import QuoteView, quote_views, statement_counts
 
 __all__ = ["ActorSort", "Corpus", "Filtered", "IssueQuotes", "issue_label"]
 
 
-_actor_id = attrgetter("statement.actor_id")
+_statement = attrgetter("statement")
 
 
 class ActorSort(StrEnum):
@@ -108,7 +107,7 @@ class Corpus:
     def counts(self) -> dict[str, int]:
         """actor id -> how many quotes (counted when first asked, or taken from a saved index)."""
         if self._counts is None:
-            self._counts = Counter(map(_actor_id, self.views))
+            self._counts = statement_counts(map(_statement, self.views))
         return self._counts
 
     @classmethod
