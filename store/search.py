@@ -215,12 +215,15 @@ class QuoteSearch:
         A statement that was not kept stands in as one with no words, dead: the
         earlier objects are not at hand, and nothing reads a dead one's."""
         by_id = {v.statement.id: v for v in views}
+        # Kept, and among `views`: a document kept for a statement not there would
+        # answer searches with a stand-in.
+        standing = [ok and sid in by_id for sid, ok in zip(ids, kept, strict=True)]
         actor_of = [segment.actor_ids[a] for a in segment.actor.tolist()]
-        then = [(by_id.get(sid) if ok else None) or _gone(sid, actor)
-                for sid, ok, actor in zip(ids, kept, actor_of, strict=True)]
+        then = [by_id[sid] if ok else _gone(sid, actor)
+                for sid, ok, actor in zip(ids, standing, actor_of, strict=True)]
         search = cls(then, segment=segment)
-        segment.alive[~np.asarray(kept, dtype=bool)] = False
-        staying = {sid for sid, ok in zip(ids, kept, strict=True) if ok}
+        segment.alive[~np.asarray(standing, dtype=bool)] = False
+        staying = {sid for sid, ok in zip(ids, standing, strict=True) if ok}
         with search._lock:
             for v in views:
                 if v.statement.id not in staying:

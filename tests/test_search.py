@@ -319,3 +319,17 @@ def test_a_hits_spans_are_found_when_first_read(sample, monkeypatch):
     first = result.hits[0]
     assert first.spans == match_spans(first.view.statement.text, result.query)
     assert first.spans and len(calls) == 1  # found once, then kept
+
+
+def test_an_earlier_index_drops_what_it_says_stands_but_is_gone(sample):
+    """from_earlier: a document marked kept whose statement is not among the views is
+    dropped, not left to answer searches with a stand-in."""
+    views = quote_views(sample)
+    earlier = QuoteSearch(views).main_segment
+    gone = views[0].statement.id
+    rest = views[1:]
+    index = QuoteSearch.from_earlier(earlier, [v.statement.id for v in views],
+                                     [True] * len(views), rest)
+    word = views[0].statement.text.split()[0]
+    assert gone not in index and len(index) == len(rest)
+    assert all(h.view.statement.id != gone for h in index.search(word).hits)
