@@ -118,7 +118,7 @@ def _joined(data: Any, statements: list[Statement]) -> list[QuoteView]:
 
 def statement_counts(statements: Iterable[Statement]) -> dict[str, int]:
     """actor id -> how many statements, in order of first appearance (one C-level
-    count: 0.5 -> 0.07 s for 1,000,000 quotes)."""
+    count: 0.034 s per 100,000, the loop before it 0.038)."""
     return dict(Counter(map(_actor_id, statements)))
 
 
