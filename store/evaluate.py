@@ -166,10 +166,10 @@ def _sparse(seg: Segment, q: Query, words: list[_Word], phrases: list[_Counted],
     elif word is None:  # a phrase's documents: ascending, each once
         cand = driver.astype(np.int64)
         score = PHRASE_WEIGHT * counts[0].astype(np.float64)
-    else:
-        cand = np.unique(driver).astype(np.int64)
-        score = np.zeros(len(cand))
-        score += _sums(cand, word.docs, word.weights, seg)
+    else:  # several terms' postings (a word being typed): sorted and summed per document
+        cand, each = np.unique(driver, return_inverse=True)
+        cand = cand.astype(np.int64)
+        score = np.bincount(each, weights=word.weights, minlength=len(cand))
         if word.exact is not None:
             score += _sums(cand, word.exact[0], word.exact[1], seg, True)
 
@@ -178,7 +178,8 @@ def _sparse(seg: Segment, q: Query, words: list[_Word], phrases: list[_Counted],
         if not ok.all():  # a filter often keeps every candidate (alive, mostly)
             cand, score = cand[ok], score[ok]
 
-    keep(seg.alive[cand])
+    if not seg.all_alive:
+        keep(seg.alive[cand])
     if speaking is not None:
         allowed = np.array([a in speaking for a in seg.actor_ids], dtype=bool)
         keep(allowed[seg.actor[cand]] if len(allowed) else np.zeros(len(cand), dtype=bool))
@@ -190,8 +191,14 @@ def _sparse(seg: Segment, q: Query, words: list[_Word], phrases: list[_Counted],
         d = seg.date[cand]
         keep((d < q.before.toordinal()) & (d > 0))
     for docs, w, *_ in lists:
-        if docs is not driver and len(cand):
-            keep(_holds(seg, cand, docs) if w is None or w.single else seg.member(cand, docs))
+        if docs is driver or not len(cand):
+            continue
+        if w is None or w.single:
+            keep(_holds(seg, cand, docs))
+        else:  # several terms: summed now, kept where any is (every weight is > 0)
+            found = _sums(cand, w.docs, w.weights, seg)
+            score += found
+            keep(found > 0)
     for excluded in q.excluded:
         t = seg.term(excluded)
         if t is not None and len(cand):
@@ -203,8 +210,11 @@ def _sparse(seg: Segment, q: Query, words: list[_Word], phrases: list[_Counted],
             if w is None:
                 score += PHRASE_WEIGHT * _sums(cand, docs, rest[0].astype(np.float64), seg, True)
                 continue
-            found = _sums(cand, w.docs, w.weights, seg, w.single)
-            score += found
-            if w.exact is not None:  # one term, typed in full: its own weights again
-                score += found if w.single else _sums(cand, w.exact[0], w.exact[1], seg, True)
+            if w.single:
+                found = _sums(cand, w.docs, w.weights, seg, True)
+                score += found
+                if w.exact is not None:  # one term, typed in full: its weights again
+                    score += found
+            elif w.exact is not None:  # summed above; the word typed in full counts again
+                score += _sums(cand, w.exact[0], w.exact[1], seg, True)
     return cand, score

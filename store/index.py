@@ -66,7 +66,7 @@ class _Numbering(dict):
 
 
 class Segment:
-    """Documents 0..n-1 of one build; never changed except for `alive`."""
+    """Documents 0..n-1 of one build; never changed except for `alive` (see `kill`)."""
 
     def __init__(self, tok: Tokenized, meta: DocMeta) -> None:
         n = self.n = len(meta.dates)
@@ -155,7 +155,8 @@ class Segment:
         self._fresh_state()
 
     def _fresh_state(self) -> None:
-        self.alive = np.ones(self.n, dtype=bool)
+        self.alive = np.ones(self.n, dtype=bool)  # change through `kill`
+        self.all_alive = True  # a search then need not read `alive` at every candidate
         self._doc_marks: np.ndarray | None = None  # see member
         self._terms_after: np.ndarray | None = None  # see _after
         self._lock = threading.Lock()  # a stale search may still run in another thread
@@ -204,6 +205,11 @@ class Segment:
             raise ValueError("the saved index's arrays do not fit together")
         seg._fresh_state()
         return seg
+
+    def kill(self, docs: np.ndarray | list[int] | int) -> None:
+        """Mark documents deleted (they stay in the arrays until a merge)."""
+        self.alive[docs] = False
+        self.all_alive = bool(self.alive.all())
 
     # -- terms -------------------------------------------------------------
     def prefix_range(self, word: str) -> tuple[int, int]:

@@ -116,7 +116,14 @@ class SearchResult:
         ms = self._matches
         if not ms:
             return []
-        scores = ms[0].scores if len(ms) == 1 else np.concatenate([m.scores for m in ms])
+        if len(ms) == 1:  # one segment (no write since the index was made): no bookkeeping
+            m = ms[0]
+            date = m.part.segment.date
+            best = _best(m.scores, lambda at: date[m.docs[at]], limit)
+            part = m.part
+            return [(part, d, s) for d, s in
+                    zip(m.docs[best].tolist(), m.scores[best].tolist(), strict=True)]
+        scores = np.concatenate([m.scores for m in ms])
         cuts = np.cumsum([0] + [len(m.docs) for m in ms])
         best = _best(scores, lambda at: self._dates(at, cuts), limit)
         part = np.searchsorted(cuts, best, side="right") - 1

@@ -222,7 +222,7 @@ class QuoteSearch:
         then = [by_id[sid] if ok else _gone(sid, actor)
                 for sid, ok, actor in zip(ids, standing, actor_of, strict=True)]
         search = cls(then, segment=segment)
-        segment.alive[~np.asarray(standing, dtype=bool)] = False
+        segment.kill(~np.asarray(standing, dtype=bool))
         staying = {sid for sid, ok in zip(ids, standing, strict=True) if ok}
         with search._lock:
             for v in views:
@@ -286,7 +286,7 @@ class QuoteSearch:
             self._fresh = [v for v in self._fresh if v.statement.id != statement_id]
             self._delta = None
         else:
-            part.segment.alive[local] = False
+            part.segment.kill(local)
         return True
 
     def _merge(self) -> None:
