@@ -9,6 +9,7 @@ from an edit that fails is the user's input (`InvalidData`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from functools import partial
 from hashlib import blake2b as _blake2b
@@ -20,7 +21,9 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from .errors import DatabaseCorrupt, InvalidData
+from .issue_codes import is_known_code
 from .models import (
+    _ID,
     Actor,
     DatePrecision,
     Proposal,
@@ -32,7 +35,8 @@ from .models import (
 )
 
 __all__ = ["KIND", "MODELS", "fingerprint", "fingerprints", "from_doc", "from_doc_checked",
-           "objects_of", "source_as_stored", "statement_as_stored", "to_doc"]
+           "objects_of", "source_as_stored", "statement_as_stored", "statement_checked",
+           "to_doc"]
 
 M = TypeVar("M", Actor, Source, Statement, Proposal)
 
@@ -131,6 +135,68 @@ def statement_as_stored(doc_id: str, doc: dict) -> Statement:
     return _made(Statement, fields)
 
 
+def statement_checked(doc_id: str, doc: dict) -> Statement:
+    """`from_doc` for a statement, about 3x quicker for one in the form this program
+    writes: made as stored, then checked here for what the model's validators
+    check (ids, a text that is not blank, the span, the date and its precision,
+    known issue codes, lengths). Anything else, or any doubt, is checked by
+    pydantic as before: its object, or its error, is the answer.
+
+    At 1,000,000 quotes checking every statement with pydantic is 8.5 s of a
+    first opening: its validators are Python functions, called per field."""
+    st = statement_as_stored(doc_id, doc)
+    try:
+        ok = _valid(st.__dict__, doc.get("said_on"))
+    except TypeError:  # an unhashable issue code, say
+        ok = False
+    return st if ok else from_doc(Statement, doc_id, doc)
+
+
+def _valid(f: dict, said_on: object) -> bool:
+    text, context, span, issues = f["text"], f["context"], f["span"], f["issues"]
+    actor, source, ids, codes = f["actor_id"], f["source_id"], _GOOD_IDS, _GOOD_CODES
+    return (_good_id(f["id"]) and (actor in ids or ids.learn(actor))
+            and (source in ids or ids.learn(source))
+            and type(text) is str and len(text) <= _MAX_STR and bool(text.strip())
+            and type(context) is str and len(context) <= _MAX_STR
+            and 0 <= span[0] < span[1]
+            and (said_on is None) is (f["said_on"] is None)
+            and (said_on is None or said_on in _GOOD_DATES or _GOOD_DATES.learn(said_on))
+            and (f["said_on"] is None) is (f["said_on_precision"] is DatePrecision.unknown)
+            and (codes.issuperset(issues) or all(c in codes or codes.learn(c) for c in issues)))
+
+
+_MAX_STR = 5_000_000  # models._Model's str_max_length
+
+
+class _Passing(set):
+    """Values found to pass a test, remembered (ids, dates and codes repeat a lot):
+    `value in passing or passing.learn(value)`."""
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        super().__init__()
+        self._test = test
+
+    def learn(self, value: object) -> bool:
+        """Whether a value not among these passes (then it is added)."""
+        if type(value) is not str or not self._test(value):
+            return False
+        if len(self) > 100_000:
+            self.clear()
+        self.add(value)
+        return True
+
+
+def _good_id(value: object) -> bool:
+    return type(value) is str and _ID.match(value) is not None
+
+
+_GOOD_IDS = _Passing(_good_id)
+_GOOD_DATES = _Passing(lambda d: _ISO_DATE.fullmatch(d) is not None)  # as pydantic reads one
+_GOOD_CODES = _Passing(is_known_code)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 class _Dates(dict):
     """'YYYY-MM-DD' -> its date, each made once: a million quotes share a few thousand
     dates (and 32 MB fewer objects)."""
@@ -178,6 +244,8 @@ _EVERY_FIELD = {m: _FIELDS_SETS.setdefault(frozenset(m.model_fields), set(m.mode
                 for m in (Statement, Source)}
 #: model -> how a document of a file known to be valid becomes its object
 _AS_STORED = {Statement: statement_as_stored, Source: source_as_stored}
+#: model -> a quicker `from_doc` (the same object, or the same error)
+_CHECK = {Statement: statement_checked}
 
 
 def objects_of(tables: dict[str, dict[str, dict]], models: dict[type, str],
@@ -197,7 +265,7 @@ def objects_of(tables: dict[str, dict[str, dict]], models: dict[type, str],
     for model, table in models.items():
         items = iter(tables.get(table, {}).items())
         out = lists[table] = []
-        stored, check = _AS_STORED.get(model), partial(from_doc, model)
+        stored, check = _AS_STORED.get(model), _CHECK.get(model) or partial(from_doc, model)
         same = (unchanged or {}).get(table)
         if stored is not None and as_stored:
             make = stored

@@ -15,12 +15,14 @@ from hypothesis import strategies as st
 
 from bench.corpus import generate
 from store import Store, snapshot
-from store.docs import from_doc, source_as_stored, statement_as_stored, to_doc
+from store.docs import source_as_stored, statement_as_stored, to_doc
 from store.errors import DatabaseCorrupt
 from store.index import Segment
 from store.models import Source, Statement
 from tui import loading
 from tui.corpus import Corpus
+
+from .doc_strategies import _both, _dates, _statement_docs, _texts
 
 QUERIES = ["ceasefire", "of the", '"of the"', "speaker:actor-1", "ceasfire", "iss:Dev",
            "sanc", "-the", "after:2023-01-01 envoy", "before:2019-06-01"]
@@ -259,60 +261,6 @@ def test_a_checked_digest_that_is_not_the_files_means_checking(archive_db):
 
 
 # -- a document as stored is what checking it makes -------------------------------------
-_texts = st.one_of(st.text(max_size=40), st.sampled_from(["ok", "a\nb", "a\rb", "\x1b[2J",
-                                                         "caf\u00e9", "\u00a0x", " ", ""]))
-_dates = st.one_of(st.none(), st.sampled_from(["2024-06-15", "2024-02-30", "2024-06-15T00:00:00",
-                                               "20240615", "2024-W24-6", "x"]),
-                   st.integers(0, 2_000_000_000))
-_ints = st.one_of(st.integers(-2, 50), st.sampled_from(["3", "x", 2.0, 2.5, True, None]))
-
-
-_VALID = {"actor_id": "a-1", "text": "We want peace.", "source_id": "src-1", "span": [0, 14],
-          "said_on": "2024-06-15", "said_on_precision": "day", "context": "",
-          "issues": ["Dev"], "kind": "quote"}
-#: field -> other values, valid in another form than this program writes, or invalid
-_VARIANTS = {
-    "actor_id": st.sampled_from(["Bad Id", 5, "a" * 200]),
-    "text": _texts, "context": _texts,
-    "span": st.one_of(st.sampled_from([[0, "3"], ["0", 3], [0, 3.0], [0.0, 3], [True, 5],
-                                       [0, 14, 1], [3], "0-4", [5, 2], [-1, 3], [0, None]]),
-                      st.lists(_ints, min_size=0, max_size=3)),
-    "said_on": _dates,
-    "said_on_precision": st.sampled_from(["month", "unknown", "DAY", 3, None]),
-    "issues": st.sampled_from([[], ["Dev", "NEC"], ["nope"], "Dev", None]),
-    "kind": st.sampled_from(["paraphrase", "x", None]),
-}
-
-
-@st.composite
-def _statement_docs(draw) -> dict:
-    """A valid document with one to three fields changed, dropped, or one added: most
-    of them still valid, many not in the form this program writes."""
-    doc = dict(_VALID)
-    for key in draw(st.lists(st.sampled_from(sorted(_VARIANTS)), min_size=1, max_size=3)):
-        doc[key] = draw(_VARIANTS[key])
-    for key in draw(st.sets(st.sampled_from(["context", "issues", "kind", "said_on",
-                                             "said_on_precision"]), max_size=1)):
-        del doc[key]
-    if draw(st.integers(0, 9)) == 0:
-        doc["extra"] = 1
-    return doc
-
-
-def _both(make, model, doc_id: str, doc: dict):
-    """What from_doc makes of a document (an object, or None if it refuses it), and
-    what `make` makes of it."""
-    try:
-        checked = from_doc(model, doc_id, dict(doc))
-    except DatabaseCorrupt:
-        checked = None
-    try:
-        stored = make(doc_id, dict(doc))
-    except DatabaseCorrupt:
-        stored = None
-    return checked, stored
-
-
 @settings(max_examples=400, deadline=None)
 @given(_statement_docs())
 def test_a_statement_as_stored_is_what_checking_makes(doc):
