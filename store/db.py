@@ -92,6 +92,8 @@ class Reading(NamedTuple):
     digest: str | None  # of the file's bytes; None in memory
     unchanged: dict[str, set[str]]  # table -> ids of the documents as `known` says
     fingerprints: dict[str, tuple[list[str], np.ndarray]]  # table -> ids, fingerprints
+    #: every statement in the form this program writes (`docs.statement_as_stored`)
+    canonical: bool = False
 
 
 class Store:
@@ -413,7 +415,7 @@ class Store:
 
     def reading(self, progress: Callable[[int, int], None] | None = None,
                 checked: str | None = None, known: dict[str, dict[str, int]] | None = None,
-                ) -> Reading:
+                canonical: bool = False) -> Reading:
         """`bundle`, with the digest of the file it was read from (None in memory) and,
         when `known` is given, its documents' fingerprints and which are as known.
 
@@ -423,7 +425,9 @@ class Store:
         again (`docs.statement_as_stored`: 8.5 s -> 2.3 s at 1,000,000 quotes).
         `known` (table -> id -> `docs.fingerprint`) are the documents of an
         earlier version of the file, then valid: those still the same are
-        taken as stored, the others checked.
+        taken as stored, the others checked. `canonical`: the file known to be
+        valid (`checked`) had every statement in this program's form, so they
+        are made without testing their form (`docs.statement_trusted`).
         """
         tables = self._tables()
         digest = self._digest_of(tables)
@@ -431,11 +435,14 @@ class Store:
         unchanged = {t: {i for i, fp in zip(ids, fps.tolist(), strict=True)
                          if known[t].get(i) == fp}  # type: ignore[index]
                      for t, (ids, fps) in prints.items()}
-        lists = objects_of(tables, MODELS, progress, unchanged=unchanged,
-                           as_stored=checked is not None and digest == checked)
+        same = checked is not None and digest == checked
+        odd: list[str] = []
+        lists = objects_of(tables, MODELS, progress, unchanged=unchanged, as_stored=same,
+                           trusted=same and canonical, odd=odd)
         # Each object was checked as it was read; Bundle(...) would run every model's
         # after-validators again (pydantic does, for instances): 0.06 s per 100,000 quotes.
-        return Reading(Bundle.model_construct(**lists), digest, unchanged, prints)
+        return Reading(Bundle.model_construct(**lists), digest, unchanged, prints,
+                       canonical=(same and canonical) or not odd)
 
     def fingerprints(self, digest: str, tables: Iterable[str]
                      ) -> dict[str, tuple[list[str], np.ndarray]] | None:

@@ -36,7 +36,7 @@ from .models import (
 
 __all__ = ["KIND", "MODELS", "fingerprint", "fingerprints", "from_doc", "from_doc_checked",
            "objects_of", "source_as_stored", "statement_as_stored", "statement_checked",
-           "to_doc"]
+           "statement_trusted", "to_doc"]
 
 M = TypeVar("M", Actor, Source, Statement, Proposal)
 
@@ -107,7 +107,7 @@ def _clean(text: object) -> bool:
 _ASCII_CONTROLS = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
 
 
-def statement_as_stored(doc_id: str, doc: dict) -> Statement:
+def statement_as_stored(doc_id: str, doc: dict, odd: list[str] | None = None) -> Statement:
     """A statement from a file already checked (a snapshot of it says so), made without
     checking it again: 2 µs instead of 6.5.
 
@@ -115,27 +115,45 @@ def statement_as_stored(doc_id: str, doc: dict) -> Statement:
     long as the document is in the form this program writes: all fields
     present, a span of two ints, a date as YYYY-MM-DD, clean texts. A document
     in any other form (written by hand, an older version) is checked as usual:
-    pydantic might have converted something in it.
+    pydantic might have converted something in it; its id goes in `odd`.
     """
     try:
-        span, said_on, text, context, issues = (
-            doc["span"], doc["said_on"], doc["text"], doc["context"], doc["issues"])
-        fields = {"id": doc_id, "actor_id": doc["actor_id"], "text": text,
-                  "source_id": doc["source_id"], "span": (span[0], span[1]),
-                  "said_on": None if said_on is None else _DATES[said_on],
-                  "said_on_precision": _PRECISIONS[doc["said_on_precision"]], "context": context,
-                  "issues": list(issues), "kind": _KINDS[doc["kind"]]}
+        fields = _statement_fields(doc_id, doc)
     except (KeyError, TypeError, IndexError, ValueError):
-        return from_doc(Statement, doc_id, doc)
+        return _odd(odd, doc_id, doc)
+    span, said_on, text, context = doc["span"], doc["said_on"], doc["text"], doc["context"]
     if (len(doc) != 9 or type(span) is not list or len(span) != 2 or type(span[0]) is not int
             or type(span[1]) is not int or not (said_on is None or len(said_on) == 10)
-            or type(issues) is not list or not _clean(text)
+            or type(doc["issues"]) is not list or not _clean(text)
             or not (context == "" or _clean(context))):
-        return from_doc(Statement, doc_id, doc)
+        return _odd(odd, doc_id, doc)
     return _made(Statement, fields)
 
 
-def statement_checked(doc_id: str, doc: dict) -> Statement:
+def statement_trusted(doc_id: str, doc: dict) -> Statement:
+    """`statement_as_stored` without its tests of the document's form: for a file whose
+    every statement passed them when it was last read (its snapshot says so, and
+    the file is the same to the byte). 1 µs less a quote (1 s at 1,000,000)."""
+    return _made(Statement, _statement_fields(doc_id, doc))
+
+
+def _statement_fields(doc_id: str, doc: dict) -> dict:
+    span, said_on = doc["span"], doc["said_on"]
+    return {"id": doc_id, "actor_id": doc["actor_id"], "text": doc["text"],
+            "source_id": doc["source_id"], "span": (span[0], span[1]),
+            "said_on": None if said_on is None else _DATES[said_on],
+            "said_on_precision": _PRECISIONS[doc["said_on_precision"]],
+            "context": doc["context"], "issues": list(doc["issues"]), "kind": _KINDS[doc["kind"]]}
+
+
+def _odd(odd: list[str] | None, doc_id: str, doc: dict) -> Statement:
+    """A statement in another form than this program writes: checked by pydantic."""
+    if odd is not None:
+        odd.append(doc_id)
+    return from_doc(Statement, doc_id, doc)
+
+
+def statement_checked(doc_id: str, doc: dict, odd: list[str] | None = None) -> Statement:
     """`from_doc` for a statement, about 3x quicker for one in the form this program
     writes: made as stored, then checked here for what the model's validators
     check (ids, a text that is not blank, the span, the date and its precision,
@@ -144,12 +162,12 @@ def statement_checked(doc_id: str, doc: dict) -> Statement:
 
     At 1,000,000 quotes checking every statement with pydantic is 8.5 s of a
     first opening: its validators are Python functions, called per field."""
-    st = statement_as_stored(doc_id, doc)
+    st = statement_as_stored(doc_id, doc, odd)
     try:
         ok = _valid(st.__dict__, doc.get("said_on"))
     except TypeError:  # an unhashable issue code, say
         ok = False
-    return st if ok else from_doc(Statement, doc_id, doc)
+    return st if ok else _odd(odd, doc_id, doc)
 
 
 def _valid(f: dict, said_on: object) -> bool:
@@ -251,14 +269,18 @@ _CHECK = {Statement: statement_checked}
 def objects_of(tables: dict[str, dict[str, dict]], models: dict[type, str],
                progress: Callable[[int, int], None] | None = None,
                as_stored: bool = False,
-               unchanged: dict[str, set[str]] | None = None) -> dict[str, list]:
+               unchanged: dict[str, set[str]] | None = None,
+               trusted: bool = False, odd: list[str] | None = None) -> dict[str, list]:
     """Every document of the tables of `models` (model -> table name) as its object,
     checked (`from_doc`), or as stored if the file is known to be valid.
 
     `unchanged` (table -> ids) names documents known to be valid: the same,
     to the byte, as in a file found valid before (`fingerprint`); they are
-    taken as stored, the others checked. `progress(done, total)` hears how
-    many are made, every 2% or so: at 1,000,000 quotes this takes seconds."""
+    taken as stored, the others checked. `trusted`: the file is known to be
+    valid and its statements all in this program's form (`statement_trusted`).
+    `odd` hears the ids of statements that were not in that form.
+    `progress(done, total)` hears how many are made, every 2% or so: at
+    1,000,000 quotes this takes seconds."""
     total = sum(len(tables.get(t, {})) for t in models.values())
     step, done = max(total // 50, 1000), 0
     lists: dict[str, list] = {}
@@ -267,7 +289,12 @@ def objects_of(tables: dict[str, dict[str, dict]], models: dict[type, str],
         out = lists[table] = []
         stored, check = _AS_STORED.get(model), _CHECK.get(model) or partial(from_doc, model)
         same = (unchanged or {}).get(table)
-        if stored is not None and as_stored:
+        if model is Statement:
+            stored, check = partial(statement_as_stored, odd=odd), partial(statement_checked,
+                                                                           odd=odd)
+        if model is Statement and trusted and as_stored:
+            make = statement_trusted
+        elif stored is not None and as_stored:
             make = stored
         elif stored is not None and same:
             make = partial(_stored_if, same, stored, check)

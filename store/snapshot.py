@@ -66,6 +66,8 @@ class Snapshot:
     segment: Segment
     _known: dict[str, tuple[np.ndarray, np.ndarray]]  # table -> (ids, newline-joined; fps)
     docs: tuple[np.ndarray, np.ndarray] | None = None  # (ids, newline-joined; alive)
+    #: every statement of the file was in this program's form (`Reading.canonical`)
+    canonical: bool = False
 
     def doc_ids(self) -> list[str]:
         """The statement each document of the segment stood for."""
@@ -157,7 +159,7 @@ def read(database: Path) -> Snapshot | None:
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: kept when others are dropped
-    return Snapshot(digest, order, segment, known, docs)
+    return Snapshot(digest, order, segment, known, docs, meta.get("canonical") is True)
 
 
 def _count(joined: np.ndarray) -> int:
@@ -169,13 +171,14 @@ def _count(joined: np.ndarray) -> int:
 
 def save(database: Path, digest: str, order: np.ndarray, segment: Segment,
          known: dict[str, tuple[list[str], np.ndarray]] | None = None,
-         docs: tuple[list[str], np.ndarray] | None = None) -> Path | None:
+         docs: tuple[list[str], np.ndarray] | None = None, canonical: bool = False,
+         ) -> Path | None:
     """Keep a snapshot of this reading (best effort: a cache that cannot be written is
     no error); drop the least recently used beyond KEEP. Returns where it went.
 
     `known`: table -> its ids and their documents' fingerprints (`docs.fingerprints`);
     `docs`: for an earlier segment, the statement each document stood for and
-    which still stand (see `Snapshot`)."""
+    which still stand (see `Snapshot`); `canonical`: see `Reading.canonical`."""
     path = _file_for(database)
     arrays = segment.to_arrays() | {
         "order": np.asarray(order, dtype=np.int32 if len(order) < 2**31 else np.int64)}
@@ -185,7 +188,8 @@ def save(database: Path, digest: str, order: np.ndarray, segment: Segment,
     for table, (ids, fps) in (known or {}).items():
         arrays[f"ids:{table}"] = join_words(ids)
         arrays[f"fps:{table}"] = np.asarray(fps, dtype=np.uint64)
-    meta = {"digest": digest, "code": _code_digest(), "database": str(database.resolve())}
+    meta = {"digest": digest, "code": _code_digest(), "database": str(database.resolve()),
+            "canonical": canonical}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".snapshot.", suffix=".tmp", dir=path.parent)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.corpus import generate
-from store import Store, snapshot
+from store import Store, docs, snapshot
 from store.docs import source_as_stored, statement_as_stored, to_doc
 from store.errors import DatabaseCorrupt
 from store.index import Segment
@@ -369,3 +369,45 @@ def test_a_snapshot_that_fails_in_use_means_the_long_way(archive_db, monkeypatch
     again = _load(archive_db)
     assert again.after_shown.func is loading._keep  # read the long way, snapshotted anew
     assert _reading(again.corpus) == truth
+
+
+# -- a file whose statements are all in this program's form ------------------------------
+def test_a_file_all_in_this_programs_form_is_read_without_testing_forms_again(
+        archive_db, monkeypatch):
+    first = _load(archive_db)
+    assert Store.open(archive_db).reading().canonical
+    saved = snapshot.read(archive_db)
+    assert saved is not None and saved.canonical
+    trusted = []
+    real = docs.statement_trusted
+    monkeypatch.setattr(docs, "statement_trusted", lambda i, d: trusted.append(i) or real(i, d))
+    second = _load(archive_db)
+    assert len(trusted) == 1200
+    assert _reading(second.corpus) == _reading(first.corpus)
+
+
+def _one_odd_statement(tables: dict) -> str:
+    """A statement pydantic accepts, not in the form this program writes (a carriage
+    return, which checking turns into a newline)."""
+    sid, doc = next(iter(tables["statements"].items()))
+    doc["text"] += "\r"
+    return sid
+
+
+def test_one_statement_in_another_form_keeps_its_form_tested_at_every_reading(
+        archive_db, monkeypatch):
+    odd = []
+    _edit(archive_db, lambda tables: odd.append(_one_odd_statement(tables)))
+    assert not Store.open(archive_db).reading().canonical
+    first = _load(archive_db)
+    saved = snapshot.read(archive_db)
+    assert saved is not None and not saved.canonical
+
+    def never(*args):
+        raise AssertionError("made without testing its form")
+
+    monkeypatch.setattr(docs, "statement_trusted", never)
+    second = _load(archive_db)
+    assert _reading(second.corpus) == _reading(first.corpus)
+    (made,) = [v.statement for v in second.corpus.views if v.statement.id == odd[0]]
+    assert made.text.endswith("\n")

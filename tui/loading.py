@@ -77,7 +77,8 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
         known = {t: earlier.known(t) for t in snapshot.TABLES} if earlier else None
         read = store.reading(lambda done, total: now_and_then(
             f"Reading {count:,} quotes… {100 * done // max(total, 1)}%"),
-            checked=snap.digest if same else None, known=known)
+            checked=snap.digest if same else None, known=known,
+            canonical=same and snap is not None and snap.canonical)
         bundle, digest = read.bundle, read.digest
         if (same and snap is not None and digest == snap.digest
                 and len(snap.order) == len(bundle.statements)):
@@ -114,10 +115,11 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
         return Loaded(store, corpus, partial(_release, store))
     if whole is not None:
         return Loaded(store, corpus, partial(_keep, store, digest, np.asarray(order), whole,
-                                             prints))
+                                             prints, canonical=read.canonical))
     if kept_docs is not None and earlier is not None:  # the earlier segment, kept in step
         return Loaded(store, corpus, partial(_keep, store, digest, np.asarray(order),
-                                             earlier.segment, prints, kept_docs))
+                                             earlier.segment, prints, kept_docs,
+                                             canonical=read.canonical))
     return Loaded(store, corpus, partial(_release, store))
 
 
@@ -163,11 +165,11 @@ def _release(store: Store) -> None:
 
 def _keep(store: Store, digest: str, order: np.ndarray, segment: Segment,
           prints: dict[str, tuple[list[str], np.ndarray]],
-          docs: tuple[list[str], np.ndarray] | None = None) -> None:
+          docs: tuple[list[str], np.ndarray] | None = None, canonical: bool = False) -> None:
     """Let the parsed file go, and save a snapshot of this reading."""
     assert store.path is not None
     _release(store)
-    snapshot.save(store.path, digest, order, segment, prints, docs)
+    snapshot.save(store.path, digest, order, segment, prints, docs, canonical)
     give_back()  # the writer's 16 MB buffers: ~35 MB kept at 100,000 otherwise
 
 
