@@ -291,11 +291,9 @@ def main() -> None:
     for spec in QUERIES:
         hits = ours_index(spec)().total
         cells = []
-        # The indexes take turns (noise hits them alike); the scans run apart: a 0.4 s
-        # walk over 100,000 dicts (or a process spawned) between two runs of a
-        # sub-millisecond engine evicts its arrays from the CPU's caches, which the
-        # explorer's keystrokes never see. (Measured at 100,000, ours on a common word:
-        # 0.06 ms median alone, 0.17 ms right after a walk over 50 MB.)
+        # The indexes take turns, the scans run apart (see the docstring). Measured at
+        # 100,000, ours on a common word: 0.06 ms median alone, 0.17 ms right after a
+        # walk over 50 MB.
         timed = [[] for _ in engines]
         for group in (INDEXES, SCANS):
             at = [k for k, (label, _, _) in enumerate(engines) if label in group]

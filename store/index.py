@@ -209,7 +209,8 @@ class Segment:
     def kill(self, docs: np.ndarray | list[int] | int) -> None:
         """Mark documents deleted (they stay in the arrays until a merge)."""
         self.alive[docs] = False
-        self.all_alive = bool(self.alive.all())
+        if self.all_alive:  # one pass over the documents at the first kill, not at each
+            self.all_alive = bool(self.alive.all())
 
     # -- terms -------------------------------------------------------------
     def prefix_range(self, word: str) -> tuple[int, int]:
