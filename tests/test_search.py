@@ -98,6 +98,51 @@ def test_bulk_tokenizer_across_chunks_and_separators(texts, chunk):
     assert [tok.terms[i] for i in tok.ids.tolist()] == [w for e in expected for w in e]
 
 
+_WORDY = st.lists(st.sampled_from(["a", "Zz9", "abcdefgh", "abcdefghi", "ABCDEFGH1",
+                                    "abcdefghijklmnop", "abcdefghijklmnopq", "0123456789abcdefX",
+                                    "kyiv’s", "don't", "é", "ﬁve", "x\u0301y"]), max_size=6)
+_BETWEEN = st.sampled_from([" ", "  ", "\n", "-", "\xa0", "\u2009", "\u3000", "\x85", "—", ""])
+
+
+
+def test_plain_words_are_numbered_in_arrays_not_one_by_one(monkeypatch):
+    """The dictionary (slow: a Python call per word) hears each plain ASCII word once,
+    when it takes its slot, however often it occurs and whatever follows it."""
+    import store.tokens as tokens
+
+    asked: list[str] = []
+
+    class Counted(tokens._Runs):
+        def __getitem__(self, run):
+            asked.append(run)
+            return super().__getitem__(run)
+
+    monkeypatch.setattr(tokens, "_Runs", Counted)
+    texts = [f"Peace talks, peace-talks; PEACE {n} negotiations?" for n in range(3000)]
+    tok = tokenize_many(texts)
+    assert len(tok.ids) == 7 * 3000
+    distinct = {"peace", "talks", "negotiations", "\x01"} | {str(n) for n in range(3000)}
+    assert sorted(asked) == sorted(distinct)
+
+@given(st.lists(st.tuples(_WORDY, _BETWEEN).map(lambda t: t[1].join(t[0])), max_size=6),
+       st.sampled_from([1, 2, 20]))
+def test_bulk_tokenizer_numbers_words_of_any_length_even_in_a_tiny_table(texts, bits):
+    """Words about 8 and 16 bytes long (the keys' edges), capitals, words that are not
+    plain ASCII, Unicode spaces; and a table of 2 or 4 slots, where most words find
+    their slot taken and go the dictionary way."""
+    import store.tokens as tokens
+
+    saved, tokens._SLOT_BITS = tokens._SLOT_BITS, bits
+    try:
+        tok = tokenize_many(texts)
+    finally:
+        tokens._SLOT_BITS = saved
+    expected = [[t for t, _, _ in token_spans(text)] for text in texts]
+    assert tok.lengths.tolist() == [len(e) for e in expected]
+    assert [tok.terms[i] for i in tok.ids.tolist()] == [w for e in expected for w in e]
+    assert len(set(tok.terms)) == len(tok.terms)  # one term, one number
+
+
 def test_ranked_best_first_and_top_k(sample):
     index = _index(sample)
     full = index.search("the")
