@@ -196,6 +196,19 @@ async def test_a_failed_reading_keeps_what_was_shown_and_says_why(sample_db, lar
             f"{app.store.path} is corrupt") == 1
 
 
+def test_the_loader_maps_large_blocks_before_it_builds_the_index(sample_db: Path, monkeypatch):
+    """Else the tokenizer's temporary arrays are left in the heap (store.allocator)."""
+    from tui.corpus import Corpus
+
+    steps: list[str] = []
+    monkeypatch.setattr(loading, "map_large_blocks", lambda: steps.append("mapped"))
+    build = Corpus.build_index
+    monkeypatch.setattr(Corpus, "build_index",
+                        lambda self, *a, **k: (steps.append("built"), build(self, *a, **k))[1])
+    loaded = loading.load(Store.open(sample_db), lambda message: None)
+    assert steps == ["mapped", "built"] and loaded.corpus.index_ready
+
+
 def test_progress_is_said_now_and_then_not_for_every_step(monkeypatch):
     heard: list[str] = []
     monkeypatch.setattr(loading, "PROGRESS_EVERY_S", 3600)
