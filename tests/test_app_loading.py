@@ -144,9 +144,9 @@ async def test_after_an_edit_a_large_database_is_read_in_a_worker(sample_db, lar
         handle, index = app.store, app.corpus.index
         go, calls = _held_reread(monkeypatch)
         await pilot.press("x", "y")
-        await pilot.pause()
+        await _until(pilot, lambda: calls, tries=2000)  # saved by another process (apart)
         # The edit is saved; the reading is under way and the screen is live on the old one.
-        assert calls and Store.open(sample_db).find(Statement, doomed) is None
+        assert Store.open(sample_db).find(Statement, doomed) is None
         assert quotes.row_count == 21 and app._loading
         assert app.main_screen.check_action("delete_quote", ()) is False  # edits wait
         app.main_screen.search_box.value = "ceasefire"
@@ -161,6 +161,77 @@ async def test_after_an_edit_a_large_database_is_read_in_a_worker(sample_db, lar
         assert app.corpus.index is index and doomed not in index  # brought in step
         assert app.corpus.search("ceasefire").total == len(
             [v for v in app.corpus.views if "ceasefire" in v.statement.text.lower()])
+
+
+def _held_change(monkeypatch):
+    """The change to a large database waits in its worker until `go` is set."""
+    import threading
+
+    from tui import app as app_module
+
+    go, asked = threading.Event(), []
+    real = app_module.change_apart
+
+    def held(path, method, *args, **kwargs):
+        asked.append(method)
+        assert go.wait(10)
+        return real(path, method, *args, **kwargs)
+
+    monkeypatch.setattr(app_module, "change_apart", held)
+    return go, asked
+
+
+async def test_a_change_to_a_large_database_is_made_apart_and_the_screen_stays_live(
+        sample_db, large, monkeypatch):
+    go, asked = _held_change(monkeypatch)
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        quotes = app.query_one(QuoteList)
+        doomed = quotes.current.statement.id
+        await pilot.press("x", "y")
+        await _until(pilot, lambda: asked)
+        assert asked == ["delete_quote"] and app._loading and quotes.border_title == "Quotes …"
+        assert app.main_screen.check_action("delete_quote", ()) is False  # edits wait
+        app.main_screen.search_box.value = "ceasefire"
+        await _until(pilot, lambda: 0 < quotes.row_count < 21)  # searching answers
+        app.main_screen.search_box.value = ""
+        await _until(pilot, lambda: quotes.row_count == 21)
+        assert Store.open(sample_db).find(Statement, doomed) is not None  # not yet made
+        go.set()
+        await _until(pilot, lambda: quotes.row_count == 20 and not app._loading, tries=2000)
+        assert Store.open(sample_db).find(Statement, doomed) is None
+        assert doomed not in {v.statement.id for v in app.corpus.views}
+
+
+async def test_a_form_saved_apart_waits_and_a_refusal_keeps_it_open(sample_db, large,
+                                                                    monkeypatch):
+    from textual.widgets import Input
+
+    from tui.screens.form import ProblemLine
+    from tui.screens.quote_edit import QuoteEditScreen
+
+    go, asked = _held_change(monkeypatch)
+    before = sample_db.read_bytes()
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, QuoteEditScreen)
+        form.query_one("#date", Input).value = "2025-13-45"
+        form.action_save()
+        await _until(pilot, lambda: asked)
+        box = form.query_one("#box")
+        assert form.saving and box.disabled and box.border_subtitle == "Saving…"
+        await pilot.press("escape")  # waits for the answer: not left
+        assert app.screen is form
+        go.set()
+        await _until(pilot, lambda: not form.saving, tries=2000)
+        assert app.screen is form and not box.disabled and not app._loading
+        assert "2025-13-45" in str(form.query_one(ProblemLine).render())
+        assert sample_db.read_bytes() == before
 
 
 async def test_another_process_write_is_read_in_a_worker(sample_db, large):

@@ -20,12 +20,20 @@ from .corpus import Corpus
 from .safe import one_line
 from .screens.picker import Choice
 
-__all__ = ["actor_choices", "editor", "issue_choices", "reload", "source_choices", "sources",
-           "undo"]
+__all__ = ["actor_choices", "change", "editor", "issue_choices", "reload", "source_choices",
+           "sources", "undo"]
 
 
 def editor(app: Any) -> Editor:
     return Editor(app.store)
+
+
+def change(app: Any, method: str, *args: Any, done: Callable[[Any], None],
+           failed: Callable[[StoreError], None], **kwargs: Any) -> None:
+    """A recorded change, `editor(app).<method>(*args, **kwargs)`: at once for a small
+    database, in a process of its own for a large one (`ExplorerApp.change_store`);
+    then `done(its result)`, or `failed(the StoreError)`."""
+    app.change_store(method, args, kwargs, done, failed)
 
 
 def sources(app: Any) -> list[Source]:
@@ -40,18 +48,19 @@ def reload(app: Any, then: Callable[[Corpus], None] | None = None) -> None:
 
 
 def undo(app: Any, record_id: str | None = None,
-         then: Callable[[Corpus], None] | None = None) -> bool:
+         then: Callable[[Corpus], None] | None = None) -> None:
     """`u`: undo the last recorded change (or a given one); say what was undone, or why not.
     `then` runs once the database is shown again (see `reload`)."""
-    try:
-        record = editor(app).undo(record_id)
-    except StoreError as e:
+
+    def done(record: Any) -> None:
+        reload(app, then)
+        app.notify(one_line(record.summary), title="Undone", markup=False, timeout=4)
+
+    def failed(e: StoreError) -> None:
         app.notify(f"Nothing undone: {one_line(str(e))}", severity="warning", markup=False,
                    timeout=5)
-        return False
-    reload(app, then)
-    app.notify(one_line(record.summary), title="Undone", markup=False, timeout=4)
-    return True
+
+    change(app, "undo", record_id, done=done, failed=failed)
 
 
 def actor_choices(actors: list[Actor]) -> list[Choice]:

@@ -24,10 +24,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select
 
-from store import StoreError
 from store.models import Actor, ActorKind
 
-from ..curation import actor_choices, editor
+from ..curation import actor_choices, change
 from ..safe import one_line
 from ..widgets.plain_input import PlainInput
 from .form import ConfirmScreen, FormScreen, ProblemLine
@@ -82,11 +81,10 @@ class ActorEditScreen(FormScreen[bool]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        self.save_with(lambda: editor(self.app).edit_actor(
-            self.actor.id, name=self._value("name"), role=self._value("role"),
-            kind=str(self.query_one("#kind", Select).value),
-            affiliation=self._value("affiliation"),
-            aliases=self._value("aliases").split(","), base=self.actor))
+        self.save_with("edit_actor", self.actor.id, name=self._value("name"),
+                       role=self._value("role"), kind=str(self.query_one("#kind", Select).value),
+                       affiliation=self._value("affiliation"),
+                       aliases=self._value("aliases").split(","), base=self.actor)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -105,12 +103,9 @@ def merge_actor(app: Any, actor: Actor, actors: list[Actor], done: Callable[[], 
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            try:
-                editor(app).merge_actors(actor.id, into.id)
-            except StoreError as e:
-                app.notify(one_line(str(e)), severity="error", markup=False, timeout=6)
-                return
-            done()
+            change(app, "merge_actors", actor.id, into.id, done=lambda _record: done(),
+                   failed=lambda e: app.notify(one_line(str(e)), severity="error",
+                                               markup=False, timeout=6))
 
         app.push_screen(ConfirmScreen(
             f"Merge {one_line(actor.name)} into {one_line(into.name)}?",

@@ -23,7 +23,6 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from store import StoreError
 from store.models import Actor
 
 from .. import curation
@@ -88,12 +87,11 @@ class CurationScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            try:
-                curation.editor(self.app).delete_quote(statement.id)
-            except StoreError as e:
-                self.notify(one_line(str(e)), severity="error", markup=False, timeout=6)
-                return
-            self._saved(True, None, "Quote deleted: u undoes.")
+            curation.change(
+                self.app, "delete_quote", statement.id,
+                done=lambda _record: self._saved(True, None, "Quote deleted: u undoes."),
+                failed=lambda e: self.notify(one_line(str(e)), severity="error", markup=False,
+                                             timeout=6))
 
         self.app.push_screen(ConfirmScreen(
             "Delete this quote?", f"“{one_line(statement.text)[:200]}” — "

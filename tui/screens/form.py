@@ -14,7 +14,6 @@ to nothing, so only the form's own keys act.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
@@ -80,21 +79,41 @@ class FormScreen(ModalScreen[R]):
     def action_held_back(self) -> None:
         """App keys do nothing here (a form must be saved or cancelled first)."""
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    #: a change is being saved (in a process of its own, for a large database): the
+    #: form waits, its fields disabled, and Esc does not leave it
+    saving = False
 
-    def save_with(self, change: Callable[[], object]) -> None:
-        """Run a store change: dismiss with True when saved, False when nothing changed;
-        a refusal (invalid, stale) is said on the problem line and the form stays."""
-        try:
-            change()
-        except NothingChanged:
-            self.dismiss(False)  # type: ignore[arg-type]
+    def action_cancel(self) -> None:
+        if not self.saving:
+            self.dismiss(None)
+
+    def save_with(self, method: str, *args: object, **kwargs: object) -> None:
+        """Make a recorded change (`curation.change`): dismiss with True when saved, False
+        when nothing changed; a refusal (invalid, stale) is said on the problem line and
+        the form stays."""
+        from .. import curation  # the screens are imported by curation for its pickers
+
+        if self.saving:
             return
-        except StoreError as e:
+        box, focused = self.query_one("#box"), self.focused
+
+        def done(_result: object) -> None:
+            self.saving = False
+            self.dismiss(True)  # type: ignore[arg-type]
+
+        def failed(e: StoreError) -> None:
+            self.saving, box.disabled, box.border_subtitle = False, False, ""
+            if isinstance(e, NothingChanged):
+                self.dismiss(False)  # type: ignore[arg-type]
+                return
             self.query_one(ProblemLine).say(str(e))
-            return
-        self.dismiss(True)  # type: ignore[arg-type]
+            if focused is not None and self.focused is None:
+                focused.focus()
+
+        self.saving = True
+        curation.change(self.app, method, *args, done=done, failed=failed, **kwargs)
+        if self.saving:  # made apart (a large database): the form waits for the answer
+            box.disabled, box.border_subtitle = True, "Saving…"
 
 
 class ConfirmScreen(FormScreen[bool]):

@@ -110,6 +110,10 @@ class MainScreen(CurationScreen):
         quotes.border_title = "Quotes …"
         quotes.refresh()
 
+    def end_loading(self) -> None:
+        """What show_loading said is over: the list says what it shows again."""
+        self._refilter()
+
     @property
     def quote_list(self) -> QuoteList:
         return self.query_one("#quotes", QuoteList)

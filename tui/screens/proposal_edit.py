@@ -253,9 +253,13 @@ class ProposalEditScreen(Screen[str | None]):
         self.app.push_screen(TermEditScreen(term, curation.sources(self.app)), done)
 
     # -- saving ------------------------------------------------------------------
+    #: a save is under way (in a process of its own, for a large database): F2 and Esc wait
+    saving = False
+
     def action_save(self) -> None:
+        if self.saving:
+            return
         problem = self.query_one(ProblemLine)
-        editor = curation.editor(self.app)
         new_actor = None
         proposer = self.proposer
         if self.new_proposer:
@@ -275,19 +279,31 @@ class ProposalEditScreen(Screen[str | None]):
             "source_ids": self.query_one("#sources", Input).value.split(),
             "terms": self.terms,
         }
-        try:
-            saved, _ = editor.save_proposal(data, new_actor, base=self.proposal)
-        except NothingChanged:
-            self.dismiss(None)
-            return
-        except StoreError as e:
-            problem.say(str(e))
-            return
-        self.notify(f"Saved: {one_line(saved.title)} ({len(saved.terms)} terms). "
-                    "d diffs it; u undoes.", markup=False, timeout=4)
-        self.dismiss(saved.id)
+
+        def done(answer: tuple) -> None:
+            self.saving = False
+            saved = answer[0]
+            self.notify(f"Saved: {one_line(saved.title)} ({len(saved.terms)} terms). "
+                        "d diffs it; u undoes.", markup=False, timeout=4)
+            self.dismiss(saved.id)
+
+        def failed(e: StoreError) -> None:
+            self.saving = False
+            problem.say("")
+            if isinstance(e, NothingChanged):
+                self.dismiss(None)
+            else:
+                problem.say(str(e))
+
+        self.saving = True
+        curation.change(self.app, "save_proposal", data, new_actor, base=self.proposal,
+                        done=done, failed=failed)
+        if self.saving:  # made apart (a large database): F2 and Esc wait for the answer
+            problem.say("Saving…")
 
     def action_back(self) -> None:
+        if self.saving:
+            return
         if self._state() == self._saved_state:
             self.dismiss(None)
             return

@@ -27,7 +27,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
-from store import StoreError
 from store.models import Proposal
 
 from .. import curation
@@ -133,13 +132,13 @@ class ProposalsScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            try:
-                curation.editor(self.app).delete_proposal(proposal.id)
-            except StoreError as e:
-                self.notify(one_line(str(e)), severity="error", markup=False, timeout=6)
-                return
-            curation.reload(self.app, lambda _: self.show_proposals())
-            self.notify("Proposal deleted: u undoes.", timeout=3)
+            def done(_record: object) -> None:
+                curation.reload(self.app, lambda _: self.show_proposals())
+                self.notify("Proposal deleted: u undoes.", timeout=3)
+
+            curation.change(self.app, "delete_proposal", proposal.id, done=done,
+                            failed=lambda e: self.notify(one_line(str(e)), severity="error",
+                                                         markup=False, timeout=6))
 
         self.app.push_screen(ConfirmScreen(f"Delete the proposal {one_line(proposal.title)}?",
                                            f"{len(proposal.terms)} terms."), answered)

@@ -31,7 +31,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from store.models import Actor, Statement
 
-from ..curation import actor_choices, editor, issue_choices
+from ..curation import actor_choices, issue_choices
 from ..safe import one_line
 from ..widgets.plain_input import PlainInput
 from .form import FormScreen, ProblemLine
@@ -130,12 +130,11 @@ class QuoteEditScreen(FormScreen[bool]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         issues = self.query_one("#issues", Input).value.split()
-        self.save_with(lambda: editor(self.app).edit_quote(
-            self.statement.id,
-            actor_id=None if self.new_speaker else self.actor_id,
-            new_speaker=self.new_speaker,
-            said_on=self.query_one("#date", Input).value,
-            issues=issues, base=self.statement))
+        self.save_with("edit_quote", self.statement.id,
+                       actor_id=None if self.new_speaker else self.actor_id,
+                       new_speaker=self.new_speaker,
+                       said_on=self.query_one("#date", Input).value,
+                       issues=issues, base=self.statement)
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
