@@ -3,15 +3,17 @@
     python bench/reload.py [--n 100000] [--edits 3]
 
 The explorer runs headless on a copy of a generated archive (`bench/corpus.py`).
-Each edit deletes one quote through the store's recorded edits and asks the
-app to show the database again (what `x` then `y` does). Meanwhile a timer
-ticks every 10 ms on the app's event loop; the longest gap between two ticks
-is the longest time the screen could not answer a key. `done` is from the
-edit to the new reading on screen.
+Each edit deletes one quote through the app's way of making a change
+(`ExplorerApp.change_store`, what `x` then `y` does), and the database is
+shown again once it is saved. Meanwhile a timer ticks every 10 ms on the
+app's event loop; the longest gap between two ticks is the longest time
+the screen could not answer a key. `done` is from the edit to the new
+reading on screen.
 
-Two ways in the same run: `worker` (the explorer as it is: a large database
-is read again in a worker, the index brought in step from a plan made
-there) and `in place` (the baseline: read and brought in step on the event
+Two ways in the same run: `apart` (the explorer as it is: a large
+database is changed by a process of its own, `store.apart`, then read
+again in a worker, the index brought in step from a plan made there) and
+`in place` (the baseline: changed, read and brought in step on the event
 loop, as the explorer does for a database of up to SYNC_LIMIT quotes).
 """
 
@@ -30,7 +32,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.startup import archive
-from store import Editor
 from tui import app as app_module
 from tui.app import ExplorerApp
 
@@ -56,8 +57,9 @@ async def _edits(path: Path, edits: int, in_place: bool) -> tuple[list[float], l
             timer = app.set_interval(_TICK_S, tick)
             await asyncio.sleep(0.05)
             start = time.perf_counter()
-            Editor(app.store).delete_quote(victim)
-            app.reload_corpus(lambda _c, shown=shown: shown.set())
+            app.change_store("delete_quote", (victim,), {},
+                             lambda _record, shown=shown: app.reload_corpus(
+                                 lambda _c: shown.set()), _raise)
             await shown.wait()
             done = time.perf_counter() - start
             await asyncio.sleep(0.05)
@@ -71,6 +73,10 @@ async def _edits(path: Path, edits: int, in_place: bool) -> tuple[list[float], l
 _SYNC_LIMIT = app_module.SYNC_LIMIT
 
 
+def _raise(error: Exception) -> None:
+    raise error
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=100_000)
@@ -80,7 +86,7 @@ def main() -> None:
     print(f"{args.n:,} quotes, {args.edits} edits each; seconds, median (max)")
     print(f"{'':10} {'longest freeze':>18} {'edit to screen':>18}")
     with tempfile.TemporaryDirectory() as tmp:
-        for label, in_place in (("worker", False), ("in place", True)):
+        for label, in_place in (("apart", False), ("in place", True)):
             path = Path(tmp) / f"{label.replace(' ', '-')}.json"
             shutil.copyfile(source, path)
             gaps, dones = asyncio.run(_edits(path, args.edits, in_place))
