@@ -24,13 +24,12 @@ import sys
 import time
 from pathlib import Path
 
-import orjson
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from store.issue_codes import all_codes  # noqa: E402
 from store.migrations import SCHEMA_VERSION  # noqa: E402
+from store.storage import dumps  # noqa: E402
 
 COMMON = """the of and to in a is that for on with as was it by be said this are at from
 not have has will we they an but their which would been there all were can more its
@@ -134,7 +133,7 @@ def main() -> None:
     args = ap.parse_args()
     t0 = time.perf_counter()
     data = generate(args.n, args.seed)
-    args.out.write_bytes(orjson.dumps(data))
+    args.out.write_bytes(dumps(data))  # as the store writes it: a line per document
     size = args.out.stat().st_size
     print(f"wrote {args.out}: {args.n:,} statements, {len(data['sources']):,} sources, "
           f"{len(data['actors'])} actors, {size / 2**20:.0f} MiB in "
