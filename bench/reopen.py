@@ -40,6 +40,7 @@ def main() -> None:
         os.environ["XDG_CACHE_HOME"] = scratch
         import orjson
 
+        from store.storage import dumps
         from tui.loading import load
 
         path = Path(scratch) / "archive.json"
@@ -63,7 +64,7 @@ def main() -> None:
             statements[f"st-new-{k}"] = dict(statements[ids[k]], text=text,
                                              span=[0, len(text)])
         del statements[ids[100]]
-        path.write_bytes(orjson.dumps(tables))
+        path.write_bytes(dumps(tables))  # as an ingest through the store writes it
         del tables, statements
         opening("changed")
         opening("again")
