@@ -43,7 +43,9 @@ def change_apart(path: Path, method: str, *args: Any, **kwargs: Any) -> Any:
         [str(_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "store.apart"], env=env, check=False, capture_output=True,
+            # -P: not the working folder first on the path: a `store` there is not this one
+            [sys.executable, "-P", "-m", "store.apart"], env=env, check=False,
+            capture_output=True,
             input=pickle.dumps((str(Path(path).absolute()), method, args, kwargs)))
     except OSError as e:
         raise WriteFailed(f"could not start the change: {e}") from e

@@ -126,7 +126,8 @@ def parse_lines(raw: bytes) -> dict[str, dict[str, Any]] | None:
                 cut = raw.find(b",\n", start + _CHUNK_BYTES, end)
                 if cut < 0:
                     cut = end
-                part = orjson.loads(b"{" + raw[start:cut] + b"}")
+                # In [{...}]: a document as deep as in the whole file (orjson's depth limit)
+                part = orjson.loads(b"[{" + raw[start:cut] + b"}]")[0]
                 if not part and (start != head.end() or cut != end):
                     return None  # no members between two commas: not JSON
                 table.update(part)

@@ -51,6 +51,17 @@ def test_a_refusal_there_is_the_same_refusal_here(sample_db: Path):
     assert _md5(sample_db) == before
 
 
+def test_a_store_package_in_the_working_folder_is_not_the_one_run(sample_db: Path,
+                                                                  tmp_path: Path, monkeypatch):
+    fake = tmp_path / "elsewhere" / "store"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise SystemExit('the wrong store')\n")
+    (fake / "apart.py").write_text("raise SystemExit('the wrong store')\n")
+    monkeypatch.chdir(fake.parent)
+    first = Store.open(sample_db).list(Statement)[0]
+    assert change_apart(sample_db, "delete_quote", first.id).action == "delete quote"
+
+
 def test_only_changes_are_asked_for(sample_db: Path):
     with pytest.raises(ValueError, match="not a change"):
         change_apart(sample_db, "new_proposal_id", "x")

@@ -234,6 +234,78 @@ async def test_a_form_saved_apart_waits_and_a_refusal_keeps_it_open(sample_db, l
         assert sample_db.read_bytes() == before
 
 
+async def test_one_change_at_a_time_and_no_palette_while_it_is_made(sample_db, large,
+                                                                      monkeypatch):
+    go, asked = _held_change(monkeypatch)
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "y")
+        await _until(pilot, lambda: asked)
+        refused: list[str] = []
+        app.change_store("undo", (), {}, lambda _: refused.append("done"),
+                         lambda e: refused.append(str(e)))
+        assert refused == ["Still reading or saving the database: a moment."]
+        assert app.check_action("command_palette", ()) is False
+        before = app.store
+        app.reload_if_changed()  # the child is writing: read it after, not meanwhile
+        assert app.store is before and asked == ["delete_quote"]
+        go.set()
+        await _until(pilot, lambda: not app._loading and not app._changing, tries=2000)
+        assert app.check_action("command_palette", ()) is not False
+
+
+async def test_a_screen_opened_over_a_saving_form_is_closed_with_it(sample_db, large,
+                                                                    monkeypatch):
+    from textual.widgets import Input
+
+    from tui.screens.help import HelpScreen
+    from tui.screens.quote_edit import QuoteEditScreen
+
+    go, asked = _held_change(monkeypatch)
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, QuoteEditScreen)
+        form.query_one("#date", Input).value = "2025-03"
+        form.action_save()
+        await _until(pilot, lambda: asked)
+        app.action_help()
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        go.set()
+        await _until(pilot, lambda: not app._loading and any(
+            str(v.statement.said_on) == "2025-03-01" for v in app.corpus.views), tries=2000)
+        assert app.screen_stack == [app.main_screen]  # the form and the help both closed
+        assert "Quote saved." in [str(n.message) for n in app._notifications]
+
+
+async def test_an_unexpected_failure_apart_is_said_and_nothing_waits(sample_db, large,
+                                                                     monkeypatch):
+    from tui import app as app_module
+    from tui.screens.form import ProblemLine
+
+    def broken(path, method, *args, **kwargs):
+        raise RuntimeError("no such thing")
+
+    monkeypatch.setattr(app_module, "change_apart", broken)
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        form.action_save()
+        await _until(pilot, lambda: not form.saving)
+        assert not app._loading and not app._changing and app.screen is form
+        assert "the change failed: RuntimeError('no such thing')" in str(
+            form.query_one(ProblemLine).render())
+        assert app.query_one(QuoteList).border_title.startswith("Quotes 21")
+
+
 async def test_another_process_write_is_read_in_a_worker(sample_db, large):
     app = ExplorerApp(Store.open(sample_db))
     async with app.run_test(size=(80, 24)) as pilot:

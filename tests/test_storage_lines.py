@@ -66,6 +66,21 @@ def test_a_damaged_file_in_lines_reads_as_a_whole_parse_reads_it_or_not_at_all(
     assert _parse(raw) == whole
 
 
+def test_a_document_as_deep_as_orjson_refuses_is_refused_in_parts_too():
+    """A part is parsed at the depth its documents have in the whole file."""
+    refused = 0
+    for depth in range(1015, 1030):
+        raw = b'{\n"t":{\n"a":' + b"[" * depth + b"]" * depth + b"\n}}\n"
+        try:
+            orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            refused += 1
+            assert parse_lines(raw) is None
+        else:
+            assert parse_lines(raw) is not None  # (too deep for == to compare)
+    assert 0 < refused < 15  # the limit is within the range tried
+
+
 def test_double_commas_and_empty_parts_are_not_json(monkeypatch):
     monkeypatch.setattr(storage, "_CHUNK_BYTES", 1)
     raw = b'{\n"t":{\n"a":1,\n,\n"b":2\n}}\n'

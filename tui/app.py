@@ -32,7 +32,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from store import DatabaseMissing, Editor, Store, StoreError
+from store import DatabaseMissing, Editor, Store, StoreError, WriteFailed
 from store.allocator import keep_for_reuse
 from store.apart import change_apart
 from store.search import SyncPlan
@@ -82,6 +82,7 @@ class ExplorerApp(App[None]):
         self._path = path
         self.error: str | None = None  # why the database could not be read
         self._loading = store is None or not is_small(store)
+        self._changing = False  # a change is being made apart (change_store)
         self.corpus = Corpus([], [], []) if self._loading else Corpus.from_store(store)
         self.main_screen = MainScreen(self.corpus)
         self._disk_problem: str | None = None
@@ -145,8 +146,8 @@ class ExplorerApp(App[None]):
         mtime with the version it last read. A file that became unreadable
         is reported once, and the explorer keeps showing what it had.
         """
-        if self._loading or self.store is None:
-            return  # the worker is reading it
+        if self._loading or self._changing or self.store is None:
+            return  # the worker is reading it, or a change to it is being made
         try:
             if not self.store.changed_on_disk():
                 return
@@ -221,6 +222,9 @@ class ExplorerApp(App[None]):
         meanwhile; other edits wait, as while reading.
         """
         assert self.store is not None
+        if self._loading or self._changing:  # one change at a time, on what is shown
+            failed(StoreError("Still reading or saving the database: a moment."))
+            return
         if self.store.path is None or len(self.corpus.views) <= SYNC_LIMIT:
             try:
                 result = getattr(Editor(self.store), method)(*args, **kwargs)
@@ -229,7 +233,7 @@ class ExplorerApp(App[None]):
                 return
             done(result)
             return
-        self._loading = True
+        self._loading = self._changing = True
         self.main_screen.show_loading("Saving the change…")
         self._change_apart(self.store.path, method, args, kwargs, done, failed)
 
@@ -242,14 +246,25 @@ class ExplorerApp(App[None]):
         except StoreError as e:
             self.call_from_thread(self._change_ended, failed, e)
             return
+        except Exception as e:  # anything else: said, and the screen not left waiting
+            self.call_from_thread(self._change_ended, failed,
+                                  WriteFailed(f"the change failed: {e!r}"))
+            return
         self.call_from_thread(self._change_ended, done, result)
 
     def _change_ended(self, then: Callable[[Any], None], answer: Any) -> None:
         """Edits may go on; the list says what it shows again, unless `then` (a
         successful change) reads the database again and says so."""
-        self._loading = False
+        self._loading = self._changing = False
         self.main_screen.end_loading()
         then(answer)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No command palette while a change is being made apart: a form below it waits
+        for the answer, and the palette's commands may leave that form."""
+        if action == "command_palette" and self._changing:
+            return False
+        return super().check_action(action, parameters)
 
     # -- actions ---------------------------------------------------------------
     def action_diff(self) -> None:

@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
 from store.edits import NothingChanged
@@ -28,7 +28,7 @@ from store.errors import StoreError
 
 from ..safe import one_line
 
-__all__ = ["ConfirmScreen", "FormScreen", "ProblemLine"]
+__all__ = ["ConfirmScreen", "FormScreen", "ProblemLine", "uncover"]
 
 R = TypeVar("R")
 
@@ -49,6 +49,13 @@ class ProblemLine(Static):
 
     def say(self, problem: str) -> None:
         self.update(Content(one_line(problem)))
+
+
+def uncover(screen: Screen) -> None:
+    """Close what was opened over a screen (help, while it saved), so that its dismiss
+    closes it and not that. Now, not later as pop_until_active does: dismiss follows."""
+    while screen.app.screen is not screen and len(screen.app.screen_stack) > 1:
+        screen.app.pop_screen()
 
 
 class FormScreen(ModalScreen[R]):
@@ -99,13 +106,16 @@ class FormScreen(ModalScreen[R]):
 
         def done(_result: object) -> None:
             self.saving = False
-            self.dismiss(True)  # type: ignore[arg-type]
+            self.answered(True)
 
         def failed(e: StoreError) -> None:
             self.saving, box.disabled, box.border_subtitle = False, False, ""
             if isinstance(e, NothingChanged):
-                self.dismiss(False)  # type: ignore[arg-type]
+                self.answered(False)
                 return
+            if self not in self.app.screen_stack:  # left meanwhile: nothing to say it on
+                return
+            uncover(self)
             self.query_one(ProblemLine).say(str(e))
             if focused is not None and self.focused is None:
                 focused.focus()
@@ -114,6 +124,17 @@ class FormScreen(ModalScreen[R]):
         curation.change(self.app, method, *args, done=done, failed=failed, **kwargs)
         if self.saving:  # made apart (a large database): the form waits for the answer
             box.disabled, box.border_subtitle = True, "Saving…"
+
+    def answered(self, result: bool) -> None:
+        """Dismiss with a save's answer, which may come after another screen (help) was
+        opened over the form: dismiss would close that one. A form no longer shown
+        has its changes read all the same."""
+        if self not in self.app.screen_stack:
+            if result:
+                self.app.reload_corpus()  # type: ignore[attr-defined]
+            return
+        uncover(self)
+        self.dismiss(result)  # type: ignore[arg-type]
 
 
 class ConfirmScreen(FormScreen[bool]):

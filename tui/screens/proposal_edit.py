@@ -42,7 +42,7 @@ from store.models import Actor, ActorKind, Proposal, ProposalStatus, Term
 from .. import curation
 from ..safe import one_line
 from ..widgets.plain_input import PlainInput
-from .form import HELD_BACK, ConfirmScreen, ProblemLine
+from .form import HELD_BACK, ConfirmScreen, ProblemLine, uncover
 from .picker import Picked, PickerScreen
 from .quote_edit import date_text
 from .term_edit import TermEditScreen
@@ -285,11 +285,18 @@ class ProposalEditScreen(Screen[str | None]):
             saved = answer[0]
             self.notify(f"Saved: {one_line(saved.title)} ({len(saved.terms)} terms). "
                         "d diffs it; u undoes.", markup=False, timeout=4)
+            if self not in self.app.screen_stack:  # left meanwhile: still read the change
+                self.app.reload_corpus()  # type: ignore[attr-defined]
+                return
+            uncover(self)  # whatever was opened over it meanwhile (help)
             self.dismiss(saved.id)
 
         def failed(e: StoreError) -> None:
             self.saving = False
             problem.say("")
+            if self not in self.app.screen_stack:
+                return
+            uncover(self)
             if isinstance(e, NothingChanged):
                 self.dismiss(None)
             else:
