@@ -306,6 +306,53 @@ async def test_an_unexpected_failure_apart_is_said_and_nothing_waits(sample_db, 
         assert app.query_one(QuoteList).border_title.startswith("Quotes 21")
 
 
+async def test_q_while_a_change_is_made_apart_quits_once_it_is_saved(sample_db, large,
+                                                                     monkeypatch):
+    go, asked = _held_change(monkeypatch)
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        exits: list[bool] = []
+        monkeypatch.setattr(app, "exit", lambda *a, **k: exits.append(True))
+        doomed = app.query_one(QuoteList).current.statement.id
+        await pilot.press("x", "y")
+        await _until(pilot, lambda: asked)
+        await pilot.press("q")
+        assert exits == [] and "Quitting once the change is saved…" in [
+            str(n.message) for n in app._notifications]
+        go.set()
+        await _until(pilot, lambda: exits, tries=2000)
+        assert Store.open(sample_db).find(Statement, doomed) is None  # saved, then quit
+
+
+async def test_q_while_a_change_fails_apart_stays_and_says_why(sample_db, large, monkeypatch):
+    from tui import app as app_module
+
+    go, asked = _held_change(monkeypatch)
+    held = app_module.change_apart
+
+    def refused(path, method, *args, **kwargs):
+        return held(path, method, "no-such-quote")
+
+    monkeypatch.setattr(app_module, "change_apart", refused)
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        exits: list[bool] = []
+        monkeypatch.setattr(app, "exit", lambda *a, **k: exits.append(True))
+        await pilot.press("x", "y")
+        await _until(pilot, lambda: asked)
+        await pilot.press("q")
+        go.set()
+        await _until(pilot, lambda: not app._changing, tries=2000)
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert exits == [] and "Not quitting: the change was not saved." in said
+        assert any("no-such-quote" in m for m in said)  # the refusal itself
+        await pilot.press("q")
+        assert exits == [True]  # nothing pending: quits at once
+
+
 async def test_another_process_write_is_read_in_a_worker(sample_db, large):
     app = ExplorerApp(Store.open(sample_db))
     async with app.run_test(size=(80, 24)) as pilot:

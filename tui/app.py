@@ -83,6 +83,7 @@ class ExplorerApp(App[None]):
         self.error: str | None = None  # why the database could not be read
         self._loading = store is None or not is_small(store)
         self._changing = False  # a change is being made apart (change_store)
+        self._quit_when_saved = False  # q was pressed meanwhile (action_quit)
         self.corpus = Corpus([], [], []) if self._loading else Corpus.from_store(store)
         self.main_screen = MainScreen(self.corpus)
         self._disk_problem: str | None = None
@@ -244,20 +245,38 @@ class ExplorerApp(App[None]):
         try:
             result = change_apart(path, method, *args, **kwargs)
         except StoreError as e:
-            self.call_from_thread(self._change_ended, failed, e)
+            self.call_from_thread(self._change_ended, failed, e, False)
             return
         except Exception as e:  # anything else: said, and the screen not left waiting
             self.call_from_thread(self._change_ended, failed,
-                                  WriteFailed(f"the change failed: {e!r}"))
+                                  WriteFailed(f"the change failed: {e!r}"), False)
             return
-        self.call_from_thread(self._change_ended, done, result)
+        self.call_from_thread(self._change_ended, done, result, True)
 
-    def _change_ended(self, then: Callable[[Any], None], answer: Any) -> None:
+    def _change_ended(self, then: Callable[[Any], None], answer: Any, saved: bool) -> None:
         """Edits may go on; the list says what it shows again, unless `then` (a
-        successful change) reads the database again and says so."""
+        successful change) reads the database again and says so. If q was pressed
+        meanwhile: quit now that the change is saved, or stay and say why not."""
         self._loading = self._changing = False
+        if self._quit_when_saved:
+            self._quit_when_saved = False
+            if saved:
+                self.exit()
+                return
+            self.notify("Not quitting: the change was not saved.", severity="warning",
+                        timeout=8)
         self.main_screen.end_loading()
         then(answer)
+
+    async def action_quit(self) -> None:
+        """Quit; while a change is being made apart, once it is saved. Quitting at once
+        would leave the terminal waiting, blank, for the other process to finish
+        writing the file (seconds at 1,000,000 quotes)."""
+        if self._changing:
+            self._quit_when_saved = True
+            self.notify("Quitting once the change is saved…", timeout=30)
+            return
+        self.exit()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No command palette while a change is being made apart: a form below it waits
