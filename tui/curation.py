@@ -1,6 +1,6 @@
-"""The explorer's side of curation: one Editor per app, reloading after a change, undo.
+"""The explorer's side of curation: making a recorded change, reloading after it, undo.
 
-Screens that edit call `editor(app)` for the store's recorded edits and
+Screens that edit call `change(app, ...)` for the store's recorded edits and
 `reload(app)` after a change is saved, so every screen (the quotes, the
 actors, the diff's proposal pickers) shows the new data at once. Choices
 for the pickers (actors, issue codes, sources) are built here too. No
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from store import Editor, StoreError
+from store import StoreError
 from store.issue_codes import all_codes
 from store.models import Actor, Source
 
@@ -20,17 +20,13 @@ from .corpus import Corpus
 from .safe import one_line
 from .screens.picker import Choice
 
-__all__ = ["actor_choices", "change", "editor", "issue_choices", "reload", "source_choices",
-           "sources", "undo"]
-
-
-def editor(app: Any) -> Editor:
-    return Editor(app.store)
+__all__ = ["actor_choices", "change", "issue_choices", "reload", "source_choices", "sources",
+           "undo"]
 
 
 def change(app: Any, method: str, *args: Any, done: Callable[[Any], None],
            failed: Callable[[StoreError], None], **kwargs: Any) -> None:
-    """A recorded change, `editor(app).<method>(*args, **kwargs)`: at once for a small
+    """A recorded change, `Editor(app.store).<method>(*args, **kwargs)`: at once for a small
     database, in a process of its own for a large one (`ExplorerApp.change_store`);
     then `done(its result)`, or `failed(the StoreError)`."""
     app.change_store(method, args, kwargs, done, failed)

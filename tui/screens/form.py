@@ -51,11 +51,15 @@ class ProblemLine(Static):
         self.update(Content(one_line(problem)))
 
 
-def uncover(screen: Screen) -> None:
+def uncover(screen: Screen) -> bool:
     """Close what was opened over a screen (help, while it saved), so that its dismiss
-    closes it and not that. Now, not later as pop_until_active does: dismiss follows."""
-    while screen.app.screen is not screen and len(screen.app.screen_stack) > 1:
+    closes it and not that. Now, not later as pop_until_active does: dismiss follows.
+    False if the screen itself is no longer there (left meanwhile)."""
+    if screen not in screen.app.screen_stack:
+        return False
+    while screen.app.screen is not screen:
         screen.app.pop_screen()
+    return True
 
 
 class FormScreen(ModalScreen[R]):
@@ -113,9 +117,8 @@ class FormScreen(ModalScreen[R]):
             if isinstance(e, NothingChanged):
                 self.answered(False)
                 return
-            if self not in self.app.screen_stack:  # left meanwhile: nothing to say it on
+            if not uncover(self):  # left meanwhile: nothing to say it on
                 return
-            uncover(self)
             self.query_one(ProblemLine).say(str(e))
             if focused is not None and self.focused is None:
                 focused.focus()
@@ -129,12 +132,10 @@ class FormScreen(ModalScreen[R]):
         """Dismiss with a save's answer, which may come after another screen (help) was
         opened over the form: dismiss would close that one. A form no longer shown
         has its changes read all the same."""
-        if self not in self.app.screen_stack:
-            if result:
-                self.app.reload_corpus()  # type: ignore[attr-defined]
-            return
-        uncover(self)
-        self.dismiss(result)  # type: ignore[arg-type]
+        if uncover(self):
+            self.dismiss(result)  # type: ignore[arg-type]
+        elif result:
+            self.app.reload_corpus()  # type: ignore[attr-defined]
 
 
 class ConfirmScreen(FormScreen[bool]):

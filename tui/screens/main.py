@@ -29,7 +29,7 @@ from textual.worker import get_current_worker
 from store.search import SearchResult
 from store.views import QuoteView
 
-from ..corpus import ActorSort, Corpus
+from ..corpus import ActorSort, Corpus, Filtered
 from ..safe import one_line
 from ..widgets.actors_pane import ActorsPane
 from ..widgets.quote_detail import QuoteDetail
@@ -111,8 +111,9 @@ class MainScreen(CurationScreen):
         quotes.refresh()
 
     def end_loading(self) -> None:
-        """What show_loading said is over: the list says what it shows again."""
-        self._refilter()
+        """What show_loading said is over, nothing read: the list says again what it
+        shows (its rows are as they were, or as a search made them meanwhile)."""
+        self._label(self.quote_list.rows)
 
     @property
     def quote_list(self) -> QuoteList:
@@ -127,6 +128,11 @@ class MainScreen(CurationScreen):
         quotes = self.quote_list
         rows = self.corpus.filtered(self.actor_id, self.result)
         quotes.show_rows(rows, keep=quotes.current)
+        self._label(rows)
+
+    def _label(self, rows: Filtered) -> None:
+        """The list's title and what it says when empty, for the rows it shows."""
+        quotes = self.quote_list
         result = rows.result
         if not self.corpus.views:
             quotes.empty_message = "No quotes yet: press i to add an article."

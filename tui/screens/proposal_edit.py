@@ -285,18 +285,16 @@ class ProposalEditScreen(Screen[str | None]):
             saved = answer[0]
             self.notify(f"Saved: {one_line(saved.title)} ({len(saved.terms)} terms). "
                         "d diffs it; u undoes.", markup=False, timeout=4)
-            if self not in self.app.screen_stack:  # left meanwhile: still read the change
+            if uncover(self):  # whatever was opened over it meanwhile (help)
+                self.dismiss(saved.id)
+            else:  # left meanwhile: still read the change
                 self.app.reload_corpus()  # type: ignore[attr-defined]
-                return
-            uncover(self)  # whatever was opened over it meanwhile (help)
-            self.dismiss(saved.id)
 
         def failed(e: StoreError) -> None:
             self.saving = False
             problem.say("")
-            if self not in self.app.screen_stack:
+            if not uncover(self):
                 return
-            uncover(self)
             if isinstance(e, NothingChanged):
                 self.dismiss(None)
             else:
