@@ -15,7 +15,7 @@ apostrophe, a letter with an accent, typographic punctuation, a long word)
 goes through `WORD` and `fold`, once per distinct run (`_Runs`).
 
 (A dictionary look-up per run, 3.5 million of them per 100,000 quotes, took
-0.52-0.70 s; the arrays take 0.24-0.28 s, and 1.8-2.0 s against 6.0-7.0 s
+0.52-0.70 s; the arrays take 0.24-0.27 s, and 1.8-3.0 s against 6.0-7.0 s
 per 1,000,000. Arrow's kernels had split and numbered the runs 0.2 s
 faster than the dictionary, but importing pyarrow costs that much again and
 33 MB of resident memory, and its allocator kept 90 MB more: measured, and

@@ -181,6 +181,22 @@ def _held_change(monkeypatch):
     return go, asked
 
 
+async def _quote_form_saved(pilot, date: str | None = None):
+    """The current quote's form (e), the date typed in it, saved: the form."""
+    from textual.widgets import Input
+
+    from tui.screens.quote_edit import QuoteEditScreen
+
+    await pilot.press("e")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, QuoteEditScreen)
+    if date is not None:
+        form.query_one("#date", Input).value = date
+    form.action_save()
+    return form
+
+
 async def test_a_change_to_a_large_database_is_made_apart_and_the_screen_stays_live(
         sample_db, large, monkeypatch):
     go, asked = _held_change(monkeypatch)
@@ -206,22 +222,14 @@ async def test_a_change_to_a_large_database_is_made_apart_and_the_screen_stays_l
 
 async def test_a_form_saved_apart_waits_and_a_refusal_keeps_it_open(sample_db, large,
                                                                     monkeypatch):
-    from textual.widgets import Input
-
     from tui.screens.form import ProblemLine
-    from tui.screens.quote_edit import QuoteEditScreen
 
     go, asked = _held_change(monkeypatch)
     before = sample_db.read_bytes()
     app = ExplorerApp(Store.open(sample_db))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, QuoteEditScreen)
-        form.query_one("#date", Input).value = "2025-13-45"
-        form.action_save()
+        form = await _quote_form_saved(pilot, "2025-13-45")
         await _until(pilot, lambda: asked)
         box = form.query_one("#box")
         assert form.saving and box.disabled and box.border_subtitle == "Saving…"
@@ -257,21 +265,13 @@ async def test_one_change_at_a_time_and_no_palette_while_it_is_made(sample_db, l
 
 async def test_a_screen_opened_over_a_saving_form_is_closed_with_it(sample_db, large,
                                                                     monkeypatch):
-    from textual.widgets import Input
-
     from tui.screens.help import HelpScreen
-    from tui.screens.quote_edit import QuoteEditScreen
 
     go, asked = _held_change(monkeypatch)
     app = ExplorerApp(Store.open(sample_db))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, QuoteEditScreen)
-        form.query_one("#date", Input).value = "2025-03"
-        form.action_save()
+        await _quote_form_saved(pilot, "2025-03")
         await _until(pilot, lambda: asked)
         app.action_help()
         await pilot.pause()
@@ -295,10 +295,7 @@ async def test_an_unexpected_failure_apart_is_said_and_nothing_waits(sample_db, 
     app = ExplorerApp(Store.open(sample_db))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
-        form.action_save()
+        form = await _quote_form_saved(pilot)
         await _until(pilot, lambda: not form.saving)
         assert not app._loading and not app._changing and app.screen is form
         assert "the change failed: RuntimeError('no such thing')" in str(

@@ -71,14 +71,29 @@ def _index(sample):
     return QuoteSearch(quote_views(sample))
 
 
+def _tokenized_as_highlighted(texts, **settings):
+    """tokenize_many(texts), with store.tokens' settings changed meanwhile (a chunk, a
+    table size): the same words, text by text, as the highlighter's `token_spans`."""
+    import store.tokens as tokens
+
+    saved = {name: getattr(tokens, name) for name in settings}
+    for name, value in settings.items():
+        setattr(tokens, name, value)
+    try:
+        tok = tokenize_many(texts)
+    finally:
+        for name, value in saved.items():
+            setattr(tokens, name, value)
+    expected = [[t for t, _, _ in token_spans(text)] for text in texts]
+    assert tok.lengths.tolist() == [len(e) for e in expected]
+    assert [tok.terms[i] for i in tok.ids.tolist()] == [w for e in expected for w in e]
+    return tok
+
+
 @given(st.lists(st.text(alphabet=st.sampled_from("ab'’ _-é\u0301ßﬁ—“”.1 A\nÉ"), max_size=30),
                 max_size=6))
 def test_bulk_tokenizer_sees_the_words_the_highlighter_sees(texts):
-    tok = tokenize_many(texts)
-    words = [tok.terms[i] for i in tok.ids.tolist()]
-    expected = [[t for t, _, _ in token_spans(text)] for text in texts]
-    assert tok.lengths.tolist() == [len(e) for e in expected]
-    assert words == [w for e in expected for w in e]
+    _tokenized_as_highlighted(texts)
 
 
 @given(st.lists(st.text(alphabet=st.sampled_from("ab'’ _-é—.1 A\x01"), max_size=12),
@@ -86,23 +101,13 @@ def test_bulk_tokenizer_sees_the_words_the_highlighter_sees(texts):
 def test_bulk_tokenizer_across_chunks_and_separators(texts, chunk):
     """Chunk edges (a run cut by none, empty runs at the edges) and a text holding the
     separator (the slow, exact way) give the same words as the highlighter."""
-    import store.tokens as tokens
-
-    saved, tokens._CHUNK = tokens._CHUNK, chunk
-    try:
-        tok = tokenize_many(texts)
-    finally:
-        tokens._CHUNK = saved
-    expected = [[t for t, _, _ in token_spans(text)] for text in texts]
-    assert tok.lengths.tolist() == [len(e) for e in expected]
-    assert [tok.terms[i] for i in tok.ids.tolist()] == [w for e in expected for w in e]
+    _tokenized_as_highlighted(texts, _CHUNK=chunk)
 
 
 _WORDY = st.lists(st.sampled_from(["a", "Zz9", "abcdefgh", "abcdefghi", "ABCDEFGH1",
                                     "abcdefghijklmnop", "abcdefghijklmnopq", "0123456789abcdefX",
                                     "kyiv’s", "don't", "é", "ﬁve", "x\u0301y"]), max_size=6)
 _BETWEEN = st.sampled_from([" ", "  ", "\n", "-", "\xa0", "\u2009", "\u3000", "\x85", "—", ""])
-
 
 
 def test_plain_words_are_numbered_in_arrays_not_one_by_one(monkeypatch):
@@ -124,22 +129,14 @@ def test_plain_words_are_numbered_in_arrays_not_one_by_one(monkeypatch):
     distinct = {"peace", "talks", "negotiations", "\x01"} | {str(n) for n in range(3000)}
     assert sorted(asked) == sorted(distinct)
 
+
 @given(st.lists(st.tuples(_WORDY, _BETWEEN).map(lambda t: t[1].join(t[0])), max_size=6),
        st.sampled_from([1, 2, 20]))
 def test_bulk_tokenizer_numbers_words_of_any_length_even_in_a_tiny_table(texts, bits):
     """Words about 8 and 16 bytes long (the keys' edges), capitals, words that are not
     plain ASCII, Unicode spaces; and a table of 2 or 4 slots, where most words find
     their slot taken and go the dictionary way."""
-    import store.tokens as tokens
-
-    saved, tokens._SLOT_BITS = tokens._SLOT_BITS, bits
-    try:
-        tok = tokenize_many(texts)
-    finally:
-        tokens._SLOT_BITS = saved
-    expected = [[t for t, _, _ in token_spans(text)] for text in texts]
-    assert tok.lengths.tolist() == [len(e) for e in expected]
-    assert [tok.terms[i] for i in tok.ids.tolist()] == [w for e in expected for w in e]
+    tok = _tokenized_as_highlighted(texts, _SLOT_BITS=bits)
     assert len(set(tok.terms)) == len(tok.terms)  # one term, one number
 
 
