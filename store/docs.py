@@ -31,12 +31,13 @@ from .models import (
     Statement,
     StatementKind,
     clean_text,
+    content_hash,
     format_validation_error,
 )
 
 __all__ = ["KIND", "MODELS", "fingerprint", "fingerprints", "from_doc", "from_doc_checked",
-           "objects_of", "source_as_stored", "statement_as_stored", "statement_checked",
-           "statement_trusted", "to_doc"]
+           "objects_of", "source_as_stored", "source_checked", "statement_as_stored",
+           "statement_checked", "statement_trusted", "to_doc"]
 
 M = TypeVar("M", Actor, Source, Statement, Proposal)
 
@@ -239,6 +240,27 @@ _DATES = _Dates()
 
 def source_as_stored(doc_id: str, doc: dict) -> Source:
     """`statement_as_stored` for a source: its text is not hashed again (2 µs a kilobyte)."""
+    fields = _source_in_form(doc_id, doc)
+    return from_doc(Source, doc_id, doc) if fields is None else _made(Source, fields)
+
+
+def source_checked(doc_id: str, doc: dict) -> Source:
+    """`from_doc` for a source, quicker for one in the form this program writes: the
+    model's rules checked here (an id, a title that is not blank, lengths, an
+    ISO date, the text's hash), the text's controls looked for bytewise when
+    it is ASCII (`_clean`). Anything else is pydantic's to answer, as before.
+
+    At 1,000,000 quotes (125,000 articles, 280 MB of text) pydantic's check
+    of the sources took 1.7 s of a first opening."""
+    fields = _source_in_form(doc_id, doc)
+    if fields is None or not _source_valid(fields, doc["published"]):
+        return from_doc(Source, doc_id, doc)
+    return _made(Source, fields)
+
+
+def _source_in_form(doc_id: str, doc: dict) -> dict | None:
+    """A source's fields, if its document is in the form this program writes (every
+    field, clean texts, a date as 10 characters or None); else None."""
     try:
         title, outlet, url, published, text = (
             doc["title"], doc["outlet"], doc["url"], doc["published"], doc["text"])
@@ -246,12 +268,23 @@ def source_as_stored(doc_id: str, doc: dict) -> Source:
                   "published": None if published is None else _DATES[published],
                   "text": text, "content_hash": doc["content_hash"]}
     except (KeyError, TypeError, ValueError):
-        return from_doc(Source, doc_id, doc)
+        return None
     if (len(doc) != 6 or not (published is None or len(published) == 10)
             or type(fields["content_hash"]) is not str or not _clean(title) or not _clean(text)
             or not (outlet is None or _clean(outlet)) or not (url is None or _clean(url))):
-        return from_doc(Source, doc_id, doc)
-    return _made(Source, fields)
+        return None
+    return fields
+
+
+def _source_valid(f: dict, published: str | None) -> bool:
+    """The Source model's rules, for fields `_source_in_form` found."""
+    title, text, digest = f["title"], f["text"], f["content_hash"]
+    return (_good_id(f["id"]) and bool(title.strip())
+            and all(v is None or len(v) <= _MAX_STR for v in (title, text, digest, f["outlet"],
+                                                               f["url"]))
+            and (published is None or published in _GOOD_DATES
+                 or _GOOD_DATES.learn(published))
+            and not (text and digest and digest != content_hash(text)))
 
 
 def _made(model: type[M], fields: dict) -> M:
@@ -270,6 +303,8 @@ _EVERY_FIELD = {m: _FIELDS_SETS.setdefault(frozenset(m.model_fields), set(m.mode
                 for m in (Statement, Source)}
 #: model -> how a document of a file known to be valid becomes its object
 _AS_STORED = {Statement: statement_as_stored, Source: source_as_stored}
+#: model -> how a document is checked, when quicker than `from_doc` (statements: above)
+_CHECKED = {Source: source_checked}
 
 
 def objects_of(tables: dict[str, dict[str, dict]], models: dict[type, str],
@@ -298,7 +333,7 @@ def objects_of(tables: dict[str, dict[str, dict]], models: dict[type, str],
             stored, check = (partial(statement_as_stored, odd=odd),
                              partial(statement_checked, odd=odd))
         else:
-            stored, check = _AS_STORED.get(model), partial(from_doc, model)
+            stored, check = _AS_STORED.get(model), _CHECKED.get(model, partial(from_doc, model))
         if model is Statement and trusted and as_stored:
             make = statement_trusted
         elif stored is not None and as_stored:

@@ -63,3 +63,36 @@ def _both(make, model, doc_id: str, doc: dict):
     except DatabaseCorrupt:
         stored = None
     return checked, stored
+
+
+_OK_HASH = "5ad63d5a5d7b5cf1fbcbb0ab0c4c5de4f2a4ba0d2d2fcc0ab9d7c0e6d2a4d6b1"  # not "ok"'s
+_SOURCE = {"title": "Talks in Geneva", "outlet": "Wire", "url": "https://example.org/a",
+           "published": "2024-06-15", "text": "ok\nand more", "content_hash": ""}
+#: field -> other values for a source document: valid in another form, or invalid
+_SOURCE_VARIANTS = {
+    "title": st.one_of(_texts, st.sampled_from(["   ", "\u3000", "x" * 5_000_001, None, 3])),
+    "outlet": st.one_of(st.none(), _texts, st.sampled_from([3, "x" * 5_000_001])),
+    "url": st.one_of(st.none(), _texts),
+    "published": _dates,
+    "text": st.one_of(_texts, st.sampled_from(["ok", "ok\r\nthen", "caf\u00e9\nb", None])),
+    # the text's own hash (set below), another's, none, not a str
+    "content_hash": st.sampled_from(["own", _OK_HASH, "", None, 5, "x" * 5_000_001]),
+}
+
+
+@st.composite
+def _source_docs(draw) -> dict:
+    """A valid source document with one to three fields changed, or one dropped or added."""
+    import hashlib
+
+    doc = dict(_SOURCE)
+    for key in draw(st.lists(st.sampled_from(sorted(_SOURCE_VARIANTS)), min_size=1,
+                             max_size=3)):
+        doc[key] = draw(_SOURCE_VARIANTS[key])
+    if doc["content_hash"] == "own" and isinstance(doc["text"], str):
+        doc["content_hash"] = hashlib.sha256(doc["text"].encode()).hexdigest()
+    for key in draw(st.sets(st.sampled_from(sorted(_SOURCE)), max_size=1)):
+        del doc[key]
+    if draw(st.integers(0, 9)) == 0:
+        doc["extra"] = 1
+    return doc

@@ -1,4 +1,5 @@
-"""docs.statement_checked: pydantic's answer for every statement document, only quicker."""
+"""docs.statement_checked and source_checked: pydantic's answer for every document, only
+quicker."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.corpus import generate
-from store.docs import from_doc, objects_of, statement_checked, to_doc
+from store.docs import from_doc, objects_of, source_checked, statement_checked, to_doc
 from store.errors import DatabaseCorrupt
-from store.models import Statement
+from store.models import Source, Statement
 
-from .doc_strategies import _statement_docs
+from .doc_strategies import _SOURCE, _source_docs, _statement_docs
 
 
 def _outcome(make, doc_id: str, doc: dict):
@@ -63,3 +64,33 @@ def test_each_rule_alone_is_pydantic_s():
     for doc_id in ["Bad Id", "", "a" * 129]:
         slow = _outcome(lambda i, d: from_doc(Statement, i, d), doc_id, _VALID)
         assert isinstance(slow, str) and _outcome(statement_checked, doc_id, _VALID) == slow
+
+
+@settings(max_examples=800, deadline=None)
+@given(_source_docs(), st.sampled_from(["src-1", "src-1", "Bad Id", "", "a" * 129]))
+def test_a_source_checked_quickly_is_what_pydantic_makes_of_it(doc, doc_id):
+    slow = _outcome(lambda i, d: from_doc(Source, i, d), doc_id, doc)
+    quick = _outcome(source_checked, doc_id, doc)
+    assert quick == slow
+    if isinstance(slow, Source):
+        assert list(to_doc(quick).items()) == list(to_doc(slow).items())
+
+
+def test_each_source_rule_alone_is_pydantic_s():
+    import hashlib
+
+    own = hashlib.sha256(_SOURCE["text"].encode()).hexdigest()
+    for key, value in [("title", "  "), ("title", "x" * 5_000_001), ("published", "2024-W24-6"),
+                       ("published", "2024-02-30"), ("content_hash", "0" * 64),
+                       ("content_hash", own), ("text", "ok\x1b[2J"), ("url", "a\rb")]:
+        doc = {**_SOURCE, key: value}
+        slow = _outcome(lambda i, d: from_doc(Source, i, d), "src-1", doc)
+        assert _outcome(source_checked, "src-1", doc) == slow, (key, value)
+    slow = _outcome(lambda i, d: from_doc(Source, i, d), "Bad Id", _SOURCE)
+    assert isinstance(slow, str) and _outcome(source_checked, "Bad Id", _SOURCE) == slow
+
+
+def test_a_whole_archive_s_sources_are_read_as_pydantic_reads_them():
+    tables = generate(300, seed=11)
+    quick = objects_of(tables, {Source: "sources"})["sources"]
+    assert quick == [from_doc(Source, i, d) for i, d in tables["sources"].items()]
