@@ -17,16 +17,17 @@ atomically (`store.storage`), so a child that dies leaves it as it was.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import StoreError, WriteFailed
 
-__all__ = ["CHANGES", "change_apart"]
+__all__ = ["CHANGES", "Changed", "change_apart"]
 
 #: The Editor methods a child may be asked to call: those that change the database.
 CHANGES = frozenset({"edit_quote", "delete_quote", "edit_actor", "merge_actors",
@@ -34,7 +35,16 @@ CHANGES = frozenset({"edit_quote", "delete_quote", "edit_actor", "merge_actors",
 _ROOT = Path(__file__).resolve().parent.parent  # where `store` is imported from
 
 
-def change_apart(path: Path, method: str, *args: Any, **kwargs: Any) -> Any:
+class Changed(NamedTuple):
+    """What a change made apart returned, and which version of the file it changed into
+    which (`Store.last_write`: the explorer then applies the change to what it
+    shows, `Store.adopt_write`, instead of reading the whole file again)."""
+
+    value: Any
+    written: tuple[Any, Any] | None
+
+
+def change_apart(path: Path, method: str, *args: Any, **kwargs: Any) -> Changed:
     """`Editor(Store.open(path)).<method>(*args, **kwargs)`, in a child process: its
     result, or the StoreError it raised, raised here."""
     if method not in CHANGES:
@@ -51,24 +61,29 @@ def change_apart(path: Path, method: str, *args: Any, **kwargs: Any) -> Any:
         raise WriteFailed(f"could not start the change: {e}") from e
     if done.returncode == 0:
         try:
-            ok, value = pickle.loads(done.stdout)
+            ok, value, written = pickle.loads(done.stdout)
         except Exception as e:  # whatever a broken answer raises
             raise WriteFailed(f"the change's answer was unreadable: {e}") from e
         if ok:
-            return value
+            return Changed(value, written)
         raise value
     said = done.stderr.decode("utf-8", "replace").strip().splitlines()
     raise WriteFailed(f"the change failed: {said[-1] if said else f'exit {done.returncode}'}")
 
 
 def _main() -> None:
+    # A process that lives for one change makes no cycles worth collecting; paused, the
+    # collector does not walk the parsed file's objects after the parse (1.6 s of the
+    # change at 1,000,000 quotes).
+    gc.disable()
     path, method, args, kwargs = pickle.loads(sys.stdin.buffer.read())
     from . import Editor, Store
 
     try:
-        answer = (True, getattr(Editor(Store.open(Path(path))), method)(*args, **kwargs))
+        store = Store.open(Path(path))
+        answer = (True, getattr(Editor(store), method)(*args, **kwargs), store.last_write())
     except StoreError as e:
-        answer = (False, e)
+        answer = (False, e, None)
     sys.stdout.buffer.write(pickle.dumps(answer))
 
 

@@ -195,6 +195,18 @@ class Store:
         found = getattr(self._db.storage, "digest", None)
         return None if found is None else found()
 
+    def last_write(self) -> tuple[Any, Any] | None:
+        """(the file's version written over, the version written) of this handle's last
+        write; None if it wrote none (or is in memory). See `adopt_write`."""
+        return getattr(self._db.storage, "last_write", None)
+
+    def adopt_write(self, written: tuple[Any, Any] | None) -> bool:
+        """Take another handle's write (its `last_write`) as this one's: True if this
+        handle had last read the version it wrote over and the file is still the
+        version it wrote; then the file is not read again for it."""
+        adopt = getattr(self._db.storage, "adopt_write", None)
+        return written is not None and adopt is not None and adopt(*written)
+
     def changed_on_disk(self) -> bool:
         """True when another process has written the file since this one read it."""
         return self._db.storage.changed_on_disk()  # type: ignore[attr-defined]
@@ -447,11 +459,17 @@ class Store:
     def fingerprints(self, digest: str, tables: Iterable[str]
                      ) -> dict[str, tuple[list[str], np.ndarray]] | None:
         """The tables' ids and documents' fingerprints (`docs.fingerprints`), if the
-        file as read now is still the one with this digest; else None."""
-        data = self._tables()
-        if self._digest_of(data) != digest:
-            return None
-        return {t: fingerprints(data.get(t, {})) for t in tables}
+        file as read now is still the one with this digest; else None.
+
+        Under the write lock: the explorer asks once its corpus is shown, when a
+        write of its own (an ingest) could otherwise be changing the parsed
+        tables while they are read; a write that came first leaves a digest
+        that does not match."""
+        with self._locked():
+            data = self._tables()
+            if self._digest_of(data) != digest:
+                return None
+            return {t: fingerprints(data.get(t, {})) for t in tables}
 
     def _digest_of(self, tables: dict) -> str | None:
         """The digest of the file `tables` were parsed from, if they are the reading

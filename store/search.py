@@ -35,6 +35,7 @@ from .collector import paused
 from .evaluate import evaluate
 from .index import DocMeta, Segment
 from .models import Statement
+from .patch import PatchedViews
 from .query import Query, fold, parse_query
 from .results import Hit, Matches, SearchResult
 from .spans import Spans, match_spans
@@ -349,6 +350,35 @@ class QuoteSearch:
                          dtype=np.int64),
                 _speaker_texts(views),
                 self._version)
+
+    def plan_patch(self, views: Sequence[QuoteView], before: int,
+                   change: PatchedViews) -> SyncPlan:
+        """`plan_sync` for `views` that are the `before` views this index is in step with,
+        changed as `change` says (`store.patch`): from what changed and a few passes
+        over arrays, not a pass in Python over every quote (0.5 s at 100,000)."""
+        with self._lock:
+            where, main = self._where, self._main
+            gone = [sid for sid in change.gone if sid in where]
+            changed = [v.statement.id for _, v in change.reindexed if v.statement.id in where]
+            dropped = {*gone, *changed}
+            main_views = list(main.views)
+            rejoined = {v.statement.id: v for v in change.rejoined}
+            for sid, v in rejoined.items():  # the same words: only the view is new
+                part, doc = where.get(sid, (None, 0))
+                if part is main:
+                    main_views[doc] = v
+            fresh = [rejoined.get(v.statement.id, v) for v in self._fresh
+                     if v.statement.id not in dropped]
+            # Each earlier place's new one; places past the end stay past it.
+            new_of_old = np.full(before + 1, len(views), dtype=np.int64)
+            stayed = np.flatnonzero(change.moved_from >= 0)
+            new_of_old[change.moved_from[stayed]] = stayed
+            place = {v.statement.id: int(new_of_old[min(where[v.statement.id][1], before)])
+                     for v in fresh}
+            place.update((v.statement.id, k) for k, v in change.reindexed)
+            return SyncPlan(gone, changed, main_views, fresh, [v for _, v in change.reindexed],
+                            place, new_of_old[np.minimum(main.order, before)],
+                            _speaker_texts(change.rejoined), self._version)
 
     def _sync(self, views: Sequence[QuoteView], plan: SyncPlan) -> tuple[int, int]:
         if plan.version != self._version:  # changed since it was planned: plan again

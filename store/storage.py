@@ -45,7 +45,11 @@ def default_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _stamp(st: os.stat_result) -> tuple[int, int, int, int]:
+#: a version of the file: device, inode, size, mtime (every write is a new inode)
+Stamp = tuple[int, int, int, int]
+
+
+def _stamp(st: os.stat_result) -> Stamp:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
@@ -85,17 +89,24 @@ _TABLE_HEAD = re.compile(rb'\n("(?:[^"\\\n]|\\.)*"):\{')
 def dumps(data: dict[str, dict[str, Any]]) -> bytes:
     """The database file's bytes: a line per document (see above). TypeError for what
     orjson cannot write, or an id that is not a string (JSON keys are)."""
+    return b"".join(dump_parts(data))
+
+
+def dump_parts(data: dict[str, dict[str, Any]]) -> list[bytes]:
+    """`dumps` in parts, a table's documents in one: written one after another, the
+    file is not copied once more into one bytes object (0.5 s at 1,000,000 quotes)."""
     out = [b"{"]
+    dumped = orjson.dumps
     for at, (name, table) in enumerate(data.items()):
         if not isinstance(name, str) or not set(map(type, table)) <= {str}:
             raise TypeError(f"table {name!r}: names and ids must be strings")
         out.append(b'\n"' if at == 0 else b',\n"')
-        out.append(orjson.dumps(name)[1:] + b":{")
-        out.append(b",".join([b"\n" + orjson.dumps(i) + b":" + orjson.dumps(doc)
-                               for i, doc in table.items()]))
+        out.append(dumped(name)[1:] + b":{")
+        out.append(b",".join([b"\n%b:%b" % (dumped(i), dumped(doc))
+                              for i, doc in table.items()]))
         out.append(b"\n}")
     out.append(b"}\n")
-    return b"".join(out)
+    return out
 
 
 def parse_lines(raw: bytes) -> dict[str, dict[str, Any]] | None:
@@ -211,9 +222,11 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
         self.lock = _StoreLock(self.path)
         self._cache: dict | None = None
-        self._cache_stamp: tuple[int, int, int, int] | None = None
+        self._cache_stamp: Stamp | None = None
         self._cache_digest: str | None = None  # of the bytes last read, if known
         self._cache_lock = threading.RLock()
+        #: (the version written over, the version written) of this handle's last write
+        self.last_write: tuple[Stamp | None, Stamp] | None = None
 
     # -- reading -------------------------------------------------------
     def stat(self) -> os.stat_result | None:
@@ -288,8 +301,9 @@ class AtomicJSONStorage(Storage):
 
     # -- writing -------------------------------------------------------
     def write(self, data: dict[str, Any]) -> None:
+        written_over = self._cache_stamp if data is self._cache else None
         try:
-            payload = dumps(data)
+            payload = dump_parts(data)
         except TypeError as e:
             self._invalidate()
             raise WriteFailed(f"cannot save {self.path}: {e}") from None
@@ -304,6 +318,20 @@ class AtomicJSONStorage(Storage):
             ) from None
         st = os.stat(self.path)
         self._cache, self._cache_stamp, self._cache_digest = data, _stamp(st), None
+        self.last_write = (written_over, self._cache_stamp)
+
+    def adopt_write(self, written_over: Stamp | None, written: Stamp) -> bool:
+        """Take another process's write as this handle's own (`store.apart`, whose change
+        the explorer applies to what it shows instead of reading the file again):
+        only if this handle last read the version it wrote over, and the file is
+        still the version it wrote. The parsed file, if any, is let go."""
+        with self._cache_lock:
+            st = self.stat()
+            if (written_over is None or self._cache_stamp != written_over or st is None
+                    or _stamp(st) != written):
+                return False
+            self._cache, self._cache_stamp, self._cache_digest = None, written, None
+            return True
 
     def _temp_prefix(self) -> str:
         return f".{self.path.name}."
@@ -325,7 +353,7 @@ class AtomicJSONStorage(Storage):
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 
-    def _replace(self, payload: bytes) -> None:
+    def _replace(self, payload: list[bytes]) -> None:
         folder = self.path.parent
         try:
             mode = stat.S_IMODE(os.stat(self.path).st_mode)
@@ -334,7 +362,7 @@ class AtomicJSONStorage(Storage):
         fd, tmp = tempfile.mkstemp(prefix=self._temp_prefix(), suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(payload)
+                f.writelines(payload)
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(tmp, mode)

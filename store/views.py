@@ -17,7 +17,8 @@ import numpy as np
 
 from .models import Actor, Source, Statement
 
-__all__ = ["QuoteView", "ordered_views", "quote_views", "statement_counts", "views_in_order"]
+__all__ = ["QuoteView", "ordered_views", "quote_views", "statement_counts", "view_order",
+           "views_in_order"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,8 @@ class QuoteView:
         }
 
 
-def _order(view: QuoteView) -> tuple:
+def view_order(view: QuoteView) -> tuple:
+    """Where a quote is listed: its source by date, then by id, then where it starts."""
     src = view.source
     return (src.published if src and src.published else dt.date.min,
             view.statement.source_id, view.statement.span[0])
@@ -95,7 +97,7 @@ def quote_views(data: Any) -> list[QuoteView]:
 def ordered_views(data: Any) -> tuple[list[QuoteView], list[int]]:
     """`quote_views`, and where each view's statement is in `data.statements`."""
     views = _joined(data, data.statements)
-    keys = [_order(v) for v in views]
+    keys = [view_order(v) for v in views]
     order = sorted(range(len(views)), key=keys.__getitem__)
     return [views[i] for i in order], order
 

@@ -20,12 +20,12 @@ def _md5(path: Path) -> str:
 
 def test_a_change_made_apart_is_in_the_file_and_in_the_history(sample_db: Path):
     first = Store.open(sample_db).list(Statement)[0]
-    record = change_apart(sample_db, "delete_quote", first.id)
+    record = change_apart(sample_db, "delete_quote", first.id).value
     assert record.action == "delete quote" and first.text[:20] in record.summary
     store = Store.open(sample_db)
     assert first.id not in {s.id for s in store.list(Statement)}
     assert Editor(store).undoable() == record  # what u undoes next
-    undone = change_apart(sample_db, "undo")
+    undone = change_apart(sample_db, "undo").value
     assert (undone.action, undone.summary) == ("undo", f"Undid: {record.summary}")
     assert first.id in {s.id for s in Store.open(sample_db).list(Statement)}
 
@@ -59,7 +59,7 @@ def test_a_store_package_in_the_working_folder_is_not_the_one_run(sample_db: Pat
     (fake / "apart.py").write_text("raise SystemExit('the wrong store')\n")
     monkeypatch.chdir(fake.parent)
     first = Store.open(sample_db).list(Statement)[0]
-    assert change_apart(sample_db, "delete_quote", first.id).action == "delete quote"
+    assert change_apart(sample_db, "delete_quote", first.id).value.action == "delete quote"
 
 
 def test_only_changes_are_asked_for(sample_db: Path):
@@ -79,3 +79,27 @@ def test_a_child_that_fails_is_a_write_failure_and_the_file_is_as_it_was(
     with pytest.raises(WriteFailed, match="the change failed: exit 1"):
         change_apart(sample_db, "delete_quote", first.id)
     assert _md5(sample_db) == before
+
+
+def test_the_answer_says_which_version_of_the_file_it_changed_into_which(sample_db: Path):
+    """What lets the explorer take the change as its own (`Store.adopt_write`)."""
+    here = Store.open(sample_db)
+    first = here.list(Statement)[0]  # read: this handle knows the file as it is
+    changed = change_apart(sample_db, "delete_quote", first.id)
+    assert here.changed_on_disk()
+    assert here.adopt_write(changed.written) and not here.changed_on_disk()
+    assert first.id not in {s.id for s in here.list(Statement)}  # read again when asked
+    assert not here.adopt_write(changed.written)  # once: it has read that version since
+
+
+def test_a_change_over_another_version_or_written_over_since_is_not_adopted(sample_db: Path):
+    here = Store.open(sample_db)
+    first, second = here.list(Statement)[:2]
+    change_apart(sample_db, "delete_quote", first.id)  # another's write, not seen here
+    changed = change_apart(sample_db, "delete_quote", second.id)
+    assert not here.adopt_write(changed.written) and here.changed_on_disk()
+    later = Store.open(sample_db)
+    later.list(Statement)  # reads the version before the next change
+    changed = change_apart(sample_db, "undo")
+    Editor(Store.open(sample_db)).undo()  # and the file moves on after it
+    assert not later.adopt_write(changed.written) and later.changed_on_disk()

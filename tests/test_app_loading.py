@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from store import Store
-from store.models import Statement
+from store.models import Actor, Statement
 from tests.explorer_support import settle, terminal_env
 from tui import loading
 from tui.app import ExplorerApp
+from tui.corpus import Corpus
 from tui.widgets.quote_list import QuoteList
 
 pytestmark = pytest.mark.usefixtures(terminal_env.__name__)
@@ -116,20 +117,25 @@ async def _until(pilot, condition, tries: int = 200) -> None:
 
 
 def _held_reread(monkeypatch):
-    """reread that waits for the test to let it go: what the screen does meanwhile."""
+    """reread, and patched (the explorer's own change applied), wait for the test to let
+    them go: what the screen does meanwhile. `calls` says which ran."""
     import threading
 
     from tui import app as app_module
 
     go, calls = threading.Event(), []
-    real = app_module.reread
 
-    def held(store, previous):
-        calls.append(store)
-        assert go.wait(10)
-        return real(store, previous)
+    def holding(name):
+        real = getattr(app_module, name)
 
-    monkeypatch.setattr(app_module, "reread", held)
+        def held(store, previous, *changes):
+            calls.append(name)
+            assert go.wait(10)
+            return real(store, previous, *changes)
+        return held
+
+    for name in ("reread", "patched"):
+        monkeypatch.setattr(app_module, name, holding(name))
     return go, calls
 
 
@@ -157,10 +163,49 @@ async def test_after_an_edit_a_large_database_is_read_in_a_worker(sample_db, lar
         await settle(pilot)
         assert quotes.row_count == 20 and not app._loading
         assert quotes.cursor == 3  # where it was: `then` ran after the new reading
-        assert app.store is not handle  # the worker's handle on the file
+        # The change applied to what was shown, not the file read again: the same handle.
+        assert calls == ["patched"] and app.store is handle and not handle.changed_on_disk()
         assert app.corpus.index is index and doomed not in index  # brought in step
         assert app.corpus.search("ceasefire").total == len(
             [v for v in app.corpus.views if "ceasefire" in v.statement.text.lower()])
+        _same_as_read(app.corpus, sample_db)
+
+
+def _same_as_read(corpus: Corpus, path) -> None:
+    """What is shown is what a new reading of the file shows."""
+    fresh = Corpus.from_store(Store.open(path))
+    assert corpus.views == fresh.views and corpus.actors == fresh.actors
+    assert corpus.proposals == fresh.proposals and corpus.counts == fresh.counts
+    for q in ("ceasefire", "peace", '"security guarantees"', "speaker:zelensky"):
+        assert [h.view for h in corpus.search(q).hits] == [h.view for h in fresh.search(q).hits]
+
+
+async def test_after_an_edit_over_another_process_s_write_the_file_is_read_again(
+        sample_db, large, monkeypatch):
+    """The change apart was made to a file another process had changed since it was shown:
+    it cannot be applied to what is shown, and the whole file is read."""
+    from tui import app as app_module
+
+    real = app_module.change_apart
+
+    def after_another(path, method, *args, **kwargs):
+        other = Store.open(path)
+        other.add(Actor(id="actor-new", name="A new envoy"))
+        return real(path, method, *args, **kwargs)
+
+    monkeypatch.setattr(app_module, "change_apart", after_another)
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        handle = app.store
+        go, calls = _held_reread(monkeypatch)
+        go.set()
+        await pilot.press("x", "y")
+        await _until(pilot, lambda: calls and not app._loading, tries=2000)
+        await settle(pilot)
+        assert calls == ["reread"] and app.store is not handle
+        assert "actor-new" in {a.id for a in app.corpus.actors}
+        _same_as_read(app.corpus, sample_db)
 
 
 def _held_change(monkeypatch):
@@ -428,3 +473,21 @@ async def test_a_second_opening_starts_from_the_snapshot_of_the_first(sample_db:
             assert snapshot.find(sample_db, Store.open(sample_db).digest()) is not None
             monkeypatch.setattr("store.index.Segment.__init__", None)  # no build from here
     assert len(seen[0]) == 2 and seen[1] == seen[0]
+
+
+async def test_a_change_taken_as_ours_is_shown_though_no_screen_asks(sample_db, large):
+    """Every screen reads again after its change; should one not, the change taken as
+    the explorer's own (the file not to be read for it) is shown at the next look at
+    the file all the same."""
+    from store.apart import change_apart
+
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        doomed = app.corpus.views[0].statement.id
+        changed = change_apart(sample_db, "delete_quote", doomed)
+        app._change_ended(lambda record: None, changed, True)  # and no reload asked
+        assert app._patch is not None and not app.store.changed_on_disk()
+        await _until(pilot, lambda: doomed not in {v.statement.id for v in app.corpus.views},
+                     tries=400)
+        _same_as_read(app.corpus, sample_db)

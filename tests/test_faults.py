@@ -50,6 +50,10 @@ class _FailingFile:
         self._f.write(data[: len(data) // 2])
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
+    def writelines(self, parts) -> None:
+        for part in parts:
+            self.write(part)
+
     def __getattr__(self, name):
         return getattr(self._f, name)
 

@@ -411,3 +411,32 @@ def test_one_statement_in_another_form_keeps_its_form_tested_at_every_reading(
     assert _reading(second.corpus) == _reading(first.corpus)
     (made,) = [v.statement for v in second.corpus.views if v.statement.id == odd[0]]
     assert made.text.endswith("\n")
+
+
+def test_the_fingerprints_are_taken_once_shown_under_the_write_lock(archive_db, monkeypatch):
+    """Not on the way to the screen (2.1 s at 1,000,000 quotes); under the lock, so that
+    the explorer's own write cannot change the tables while they are read."""
+    import store.db
+
+    held = []
+    real = store.db.fingerprints
+    monkeypatch.setattr(store.db, "fingerprints", lambda table: (
+        held.append(store_of[0]._db.storage.lock.held), real(table))[1])
+    loaded = loading.load(archive_db, lambda message: None)
+    store_of = [loaded.store]
+    assert held == []  # the corpus can be shown: none taken yet
+    loaded.after_shown()
+    assert held == [True, True]  # statements and sources
+    assert snapshot.read(archive_db).known("statements")
+
+
+def test_a_write_after_the_corpus_is_shown_means_no_snapshot(archive_db):
+    """The tables changed since they were read: fingerprints of them would not be the
+    file's that was indexed; no snapshot is kept, and the next opening reads anew."""
+    from store.models import Actor
+
+    loaded = loading.load(archive_db, lambda message: None)
+    loaded.store.add(Actor(id="actor-new", name="A new envoy"))  # the explorer's own write
+    loaded.after_shown()
+    assert snapshot.read(archive_db) is None
+    assert _load(archive_db).after_shown.func is loading._keep  # so: the long way

@@ -35,10 +35,11 @@ from textual.worker import get_current_worker
 from store import DatabaseMissing, Editor, Store, StoreError, WriteFailed
 from store.allocator import keep_for_reuse
 from store.apart import change_apart
+from store.history import ChangeRecord, DocChange
 from store.search import SyncPlan
 
 from .corpus import Corpus
-from .loading import SYNC_LIMIT, is_small, load, reread
+from .loading import SYNC_LIMIT, is_small, load, patched, reread
 from .palette import ExplorerCommands
 from .safe import one_line
 from .screens.diff import DiffScreen
@@ -84,6 +85,8 @@ class ExplorerApp(App[None]):
         self._loading = store is None or not is_small(store)
         self._changing = False  # a change is being made apart (change_store)
         self._quit_when_saved = False  # q was pressed meanwhile (action_quit)
+        #: a change made apart and taken as the explorer's own: shown by the next reload
+        self._patch: list[DocChange] | None = None
         self.corpus = Corpus([], [], []) if self._loading else Corpus.from_store(store)
         self.main_screen = MainScreen(self.corpus)
         self._disk_problem: str | None = None
@@ -149,6 +152,9 @@ class ExplorerApp(App[None]):
         """
         if self._loading or self._changing or self.store is None:
             return  # the worker is reading it, or a change to it is being made
+        if self._patch is not None:  # a change taken as ours that no screen has shown yet
+            self.reload_corpus()
+            return
         try:
             if not self.store.changed_on_disk():
                 return
@@ -178,18 +184,22 @@ class ExplorerApp(App[None]):
         """
         if self.store is None:
             return
+        changes, self._patch = self._patch, None
         if self.store.path is None or len(self.corpus.views) <= SYNC_LIMIT:
             self._reloaded(self.store, Corpus.from_store(self.store), None, then)
             return
         self._loading = True
         self.main_screen.show_loading("Reading the changes…")
-        self._reread(self.store, self.corpus, then)
+        self._reread(self.store, self.corpus, then, changes)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _reread(self, store: Store, previous: Corpus,
-                then: Callable[[Corpus], None] | None) -> None:
+    def _reread(self, store: Store, previous: Corpus, then: Callable[[Corpus], None] | None,
+                changes: list[DocChange] | None = None) -> None:
+        """Read the file again; or, for a change of the explorer's own, apply it to what
+        is shown (`loading.patched`)."""
         try:
-            fresh, corpus, plan = reread(store, previous)
+            fresh, corpus, plan = (reread(store, previous) if changes is None
+                                   else patched(store, previous, changes))
         except StoreError as e:
             self.call_from_thread(self._reread_failed, str(e))
             return
@@ -243,7 +253,7 @@ class ExplorerApp(App[None]):
                       done: Callable[[Any], None],
                       failed: Callable[[StoreError], None]) -> None:
         try:
-            result = change_apart(path, method, *args, **kwargs)
+            result: Any = change_apart(path, method, *args, **kwargs)
         except StoreError as e:
             self.call_from_thread(self._change_ended, failed, e, False)
             return
@@ -258,6 +268,15 @@ class ExplorerApp(App[None]):
         successful change) reads the database again and says so. If q was pressed
         meanwhile: quit now that the change is saved, or stay and say why not."""
         self._loading = self._changing = False
+        if saved:
+            changed, answer = answer, answer.value
+            # Its record, if the file is the version it wrote over the one shown:
+            # shown by the reload that follows (`patched`), the file not read again.
+            record = next((a for a in (answer, *(answer if isinstance(answer, tuple) else ()))
+                           if isinstance(a, ChangeRecord)), None)  # save_proposal: a pair
+            if record is not None and self.store is not None \
+                    and self.store.adopt_write(changed.written):
+                self._patch = list(record.changes)
         if self._quit_when_saved:
             self._quit_when_saved = False
             if saved:

@@ -7,7 +7,6 @@ is tested without a terminal and stays cheap to reason about.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,9 +16,11 @@ import numpy as np
 
 from store import Store
 from store.diff import DiffRow, diff_proposals
+from store.history import DocChange
 from store.index import Segment
 from store.issue_codes import lookup
 from store.models import Actor, Proposal
+from store.patch import PatchedViews, patch_reading, proposal_order
 from store.query import fold
 from store.search import QuoteSearch, SearchResult, Spans, SyncPlan
 from store.views import QuoteView, quote_views, statement_counts
@@ -99,9 +100,10 @@ class Corpus:
         self.actor_by_id = {a.id: a for a in actors}
         self._counts: dict[str, int] | None = None  # see counts
         # Newest first; a tie on the date is broken by title, as `peace-tui proposals` does.
-        self.proposals = sorted(proposals, reverse=True,
-                                key=lambda p: (p.date or dt.date.min, p.title.casefold()))
+        self.proposals = sorted(proposals, reverse=True, key=proposal_order)
         self._search: QuoteSearch | None = None
+        #: (the views before, the change) when this corpus is another's patched (`patched`)
+        self._patched: tuple[list[QuoteView], PatchedViews] | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -109,6 +111,17 @@ class Corpus:
         if self._counts is None:
             self._counts = statement_counts(map(_statement, self.views))
         return self._counts
+
+    def patched(self, changes: Sequence[DocChange]) -> Corpus | None:
+        """This corpus after a change record's changes (`store.patch`): what a new reading
+        of the changed file would show; None when that cannot be told for certain.
+        The index is not in it: `adopt_index` brings this one's in step."""
+        found = patch_reading(self.views, self.actors, self.proposals, changes)
+        if found is None:
+            return None
+        corpus = Corpus(found.views.views, found.actors, found.proposals)
+        corpus._patched = (self.views, found.views)
+        return corpus
 
     @classmethod
     def from_store(cls, store: Store) -> Corpus:
@@ -169,8 +182,14 @@ class Corpus:
             self._search, previous._search = previous._search, None
 
     def plan_index(self, previous: Corpus) -> SyncPlan | None:
-        """What adopting `previous`'s index will change (the slow half of the sync)."""
-        return None if previous._search is None else previous._search.plan_sync(self.views)
+        """What adopting `previous`'s index will change (the slow half of the sync): for a
+        corpus that is `previous` patched, from what the change says changed."""
+        if previous._search is None:
+            return None
+        if self._patched is not None and self._patched[0] is previous.views:
+            return previous._search.plan_patch(self.views, len(previous.views),
+                                               self._patched[1])
+        return previous._search.plan_sync(self.views)
 
     @property
     def index_ready(self) -> bool:
