@@ -40,3 +40,14 @@ def test_spans_are_found_once_per_row_and_only_when_asked(sample):
     first = spans[0]
     assert spans[0] is first and spans[-1] == real(corpus.filtered(None, result).views[-1])
     assert len(calls) == 2  # row 0 once, the last row once
+
+
+def test_counts_taken_from_a_built_index_are_the_quotes_counted(sample):
+    """Counted from the index's arrays when it is built (a count over a million quotes
+    would hold the GIL for half a second on the screen's first draw)."""
+    from store.views import statement_counts
+
+    corpus = _corpus(sample)
+    corpus.build_index()
+    assert corpus._counts is not None  # taken, not left to be counted
+    assert corpus.counts == statement_counts(v.statement for v in corpus.views)
