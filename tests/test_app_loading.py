@@ -491,3 +491,18 @@ async def test_a_change_taken_as_ours_is_shown_though_no_screen_asks(sample_db, 
         await _until(pilot, lambda: doomed not in {v.statement.id for v in app.corpus.views},
                      tries=400)
         _same_as_read(app.corpus, sample_db)
+
+
+async def test_the_forms_sources_come_from_the_reading_not_the_file(sample_db, large,
+                                                                     monkeypatch):
+    """At 1,000,000 quotes, reading every source from the file again is a parse of the
+    whole file on the screen's event loop, each time a term form opens."""
+    from store.models import Source
+    from tui import curation
+
+    every = Store.open(sample_db).list(Source)
+    app = ExplorerApp(Store.open(sample_db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Store, "list", lambda *a: pytest.fail("the file read again"))
+        assert curation.sources(app) == every

@@ -41,6 +41,7 @@ def _same(patched: Corpus | None, fresh: Corpus) -> None:
     assert [v.actor for v in patched.views] == [v.actor for v in fresh.views]
     assert [v.source for v in patched.views] == [v.source for v in fresh.views]
     assert patched.actors == fresh.actors and patched.proposals == fresh.proposals
+    assert patched.sources == fresh.sources
     assert patched.counts == fresh.counts
 
 

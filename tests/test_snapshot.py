@@ -50,7 +50,7 @@ def _reading(corpus) -> tuple:
         answers.append((result.total, result.fuzzy, list(places), list(counts),
                         [(h.view.statement.id, h.score, h.spans) for h in result.top(20)]))
     return ([v.statement for v in corpus.views], [v.actor for v in corpus.views],
-            [v.source for v in corpus.views], dict(corpus.counts), answers)
+            [v.source for v in corpus.views], dict(corpus.counts), answers, corpus.sources)
 
 
 def _load(path: Path):

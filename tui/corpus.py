@@ -19,7 +19,7 @@ from store.diff import DiffRow, diff_proposals
 from store.history import DocChange
 from store.index import Segment
 from store.issue_codes import lookup
-from store.models import Actor, Proposal
+from store.models import Actor, Proposal, Source
 from store.patch import PatchedViews, patch_reading, proposal_order
 from store.query import fold
 from store.search import QuoteSearch, SearchResult, Spans, SyncPlan
@@ -94,9 +94,13 @@ class Corpus:
     """Actors, quotes and proposals of one database, with the search index over the quotes."""
 
     def __init__(self, views: list[QuoteView], actors: list[Actor],
-                 proposals: list[Proposal]) -> None:
+                 proposals: list[Proposal], sources: list[Source] | None = None) -> None:
         self.views = views
         self.actors = actors
+        #: every source of the file, quoted or not, for the forms' pickers (None: not
+        #: known, and the forms read them from the store: at 1,000,000 quotes a parse
+        #: of the whole file on the screen's event loop)
+        self.sources = sources
         self.actor_by_id = {a.id: a for a in actors}
         self._counts: dict[str, int] | None = None  # see counts
         # Newest first; a tie on the date is broken by title, as `peace-tui proposals` does.
@@ -119,7 +123,7 @@ class Corpus:
         found = patch_reading(self.views, self.actors, self.proposals, changes)
         if found is None:
             return None
-        corpus = Corpus(found.views.views, found.actors, found.proposals)
+        corpus = Corpus(found.views.views, found.actors, found.proposals, self.sources)
         corpus._patched = (self.views, found.views)
         if self._counts is not None:
             corpus._counts = found.views.counts(self._counts)
@@ -128,7 +132,7 @@ class Corpus:
     @classmethod
     def from_store(cls, store: Store) -> Corpus:
         bundle = store.bundle()
-        return cls(quote_views(bundle), bundle.actors, bundle.proposals)
+        return cls(quote_views(bundle), bundle.actors, bundle.proposals, bundle.sources)
 
     # -- actors ----------------------------------------------------------
     def sorted_actors(self, by: ActorSort) -> list[Actor]:

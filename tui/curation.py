@@ -33,8 +33,10 @@ def change(app: Any, method: str, *args: Any, done: Callable[[Any], None],
 
 
 def sources(app: Any) -> list[Source]:
-    """Every source, for the term and proposal forms (the corpus keeps only quoted ones)."""
-    return app.store.list(Source)
+    """Every source, for the term and proposal forms: as the corpus was read with them,
+    else from the store (which parses the file if it let it go)."""
+    known = app.corpus.sources
+    return list(known) if known is not None else app.store.list(Source)
 
 
 def reload(app: Any, then: Callable[[Corpus], None] | None = None) -> None:

@@ -90,7 +90,7 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
                 # Freeing the parsed file (0.3 s at 1,000,000) can wait until it is shown.
                 return Loaded(store, warm, partial(_release, store))
         views, order = ordered_views(bundle)
-        corpus = Corpus(views, bundle.actors, bundle.proposals)
+        corpus = Corpus(views, bundle.actors, bundle.proposals, bundle.sources)
         kept_docs = None
         if earlier is not None and read.unchanged:
             progress(f"Indexing {count:,} quotes: what changed…")
@@ -125,7 +125,8 @@ def load(source: Store | Path, progress: Callable[[str], None]) -> Loaded:
 
 def _from_snapshot(snap: snapshot.Snapshot, bundle) -> Corpus:
     """The corpus of the very reading a snapshot was made of: its order, its index."""
-    corpus = Corpus(views_in_order(bundle, snap.order), bundle.actors, bundle.proposals)
+    corpus = Corpus(views_in_order(bundle, snap.order), bundle.actors, bundle.proposals,
+                    bundle.sources)
     if snap.docs is None:  # the reading's own index
         corpus.take_index(snap.segment)
     else:  # an earlier one, kept after a change: the rest indexed again
