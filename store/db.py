@@ -200,12 +200,18 @@ class Store:
         write; None if it wrote none (or is in memory). See `adopt_write`."""
         return getattr(self._db.storage, "last_write", None)
 
-    def adopt_write(self, written: tuple[Any, Any] | None) -> bool:
-        """Take another handle's write (its `last_write`) as this one's: True if this
-        handle had last read the version it wrote over and the file is still the
-        version it wrote; then the file is not read again for it."""
+    def adopt_write(self, shown: Any, written: tuple[Any, Any] | None) -> bool:
+        """Take another handle's write (its `last_write`) as this one's: True if it wrote
+        over the version `shown` (a `version` of this handle: what the caller read
+        and still shows) and the file is still the version it wrote; then the file
+        is not read again for it."""
         adopt = getattr(self._db.storage, "adopt_write", None)
-        return written is not None and adopt is not None and adopt(*written)
+        return written is not None and adopt is not None and adopt(shown, *written)
+
+    def version(self) -> Any:
+        """The version of the file (device, inode, size, mtime) this handle last read or
+        wrote; None in memory. See `adopt_write`."""
+        return getattr(self._db.storage, "version", None)
 
     def changed_on_disk(self) -> bool:
         """True when another process has written the file since this one read it."""
@@ -466,8 +472,11 @@ class Store:
         tables while they are read; a write that came first leaves a digest
         that does not match."""
         with self._locked():
-            data = self._tables()
-            if self._digest_of(data) != digest:
+            held = getattr(self._db.storage, "held", None)
+            # Not the file parsed again: a changed file's reading would not be the one
+            # with this digest anyway (and would hold the lock for seconds).
+            data = held() if held is not None else self._tables()
+            if data is None or self._digest_of(data) != digest:
                 return None
             return {t: fingerprints(data.get(t, {})) for t in tables}
 

@@ -101,9 +101,11 @@ def _clean(text: object) -> bool:
         return True
     if text.isascii():
         return len(text.encode().translate(None, _ASCII_CONTROLS)) == len(text)
-    return clean_text(text) is text
+    # A lone surrogate (never in a file orjson parsed) is pydantic's to refuse.
+    return clean_text(text) is text and _SURROGATE.search(text) is None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # What `models._CONTROL` matches in ASCII: C0 but tab and newline, and DEL.
 _ASCII_CONTROLS = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
 

@@ -128,8 +128,6 @@ def _tied(objects: list[T], before: Sequence[T], changed: dict[str, dict | None]
     return any(key(o) == key(other) for o in moved for other in objects if other is not o)
 
 
-
-
 def _patched_views(views: list[QuoteView], actors: list[Actor], actors_changed: set[str],
                    changed: dict[str, dict | None]) -> PatchedViews | None:
     actor_of = {a.id: a for a in actors}

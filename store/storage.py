@@ -320,18 +320,34 @@ class AtomicJSONStorage(Storage):
         self._cache, self._cache_stamp, self._cache_digest = data, _stamp(st), None
         self.last_write = (written_over, self._cache_stamp)
 
-    def adopt_write(self, written_over: Stamp | None, written: Stamp) -> bool:
+    def adopt_write(self, shown: Stamp | None, written_over: Stamp | None,
+                    written: Stamp) -> bool:
         """Take another process's write as this handle's own (`store.apart`, whose change
         the explorer applies to what it shows instead of reading the file again):
-        only if this handle last read the version it wrote over, and the file is
-        still the version it wrote. The parsed file, if any, is let go."""
+        only if it wrote over the version `shown` (what the explorer read and
+        shows, whatever this handle has read since), and the file is still the
+        version it wrote. The parsed file, if any, is let go."""
         with self._cache_lock:
             st = self.stat()
-            if (written_over is None or self._cache_stamp != written_over or st is None
+            if (shown is None or written_over != shown or st is None
                     or _stamp(st) != written):
                 return False
             self._cache, self._cache_stamp, self._cache_digest = None, written, None
             return True
+
+    @property
+    def version(self) -> Stamp | None:
+        """The version of the file this handle last read or wrote."""
+        return self._cache_stamp
+
+    def held(self) -> dict[str, Any] | None:
+        """The parsed file, if this handle holds it and it is still the file on disk;
+        never a new reading."""
+        with self._cache_lock:
+            st = self.stat()
+            cache = self._cache
+            return cache if cache is not None and st is not None and \
+                _stamp(st) == self._cache_stamp else None
 
     def _temp_prefix(self) -> str:
         return f".{self.path.name}."

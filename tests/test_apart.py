@@ -84,22 +84,27 @@ def test_a_child_that_fails_is_a_write_failure_and_the_file_is_as_it_was(
 def test_the_answer_says_which_version_of_the_file_it_changed_into_which(sample_db: Path):
     """What lets the explorer take the change as its own (`Store.adopt_write`)."""
     here = Store.open(sample_db)
-    first = here.list(Statement)[0]  # read: this handle knows the file as it is
+    first = here.list(Statement)[0]  # read: the version "shown"
+    shown = here.version()
     changed = change_apart(sample_db, "delete_quote", first.id)
     assert here.changed_on_disk()
-    assert here.adopt_write(changed.written) and not here.changed_on_disk()
+    assert here.adopt_write(shown, changed.written) and not here.changed_on_disk()
+    assert here.version() == changed.written[1]
     assert first.id not in {s.id for s in here.list(Statement)}  # read again when asked
-    assert not here.adopt_write(changed.written)  # once: it has read that version since
 
 
 def test_a_change_over_another_version_or_written_over_since_is_not_adopted(sample_db: Path):
     here = Store.open(sample_db)
     first, second = here.list(Statement)[:2]
-    change_apart(sample_db, "delete_quote", first.id)  # another's write, not seen here
+    shown = here.version()
+    change_apart(sample_db, "delete_quote", first.id)  # another's write, not shown here
+    here.history()  # read through the handle since: what is shown is still the first
+    assert here.version() != shown
     changed = change_apart(sample_db, "delete_quote", second.id)
-    assert not here.adopt_write(changed.written) and here.changed_on_disk()
+    assert not here.adopt_write(shown, changed.written) and here.changed_on_disk()
     later = Store.open(sample_db)
     later.list(Statement)  # reads the version before the next change
+    shown = later.version()
     changed = change_apart(sample_db, "undo")
     Editor(Store.open(sample_db)).undo()  # and the file moves on after it
-    assert not later.adopt_write(changed.written) and later.changed_on_disk()
+    assert not later.adopt_write(shown, changed.written) and later.changed_on_disk()

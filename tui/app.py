@@ -49,6 +49,17 @@ from .screens.main import MainScreen
 
 __all__ = ["ExplorerApp", "run_app"]
 
+#: a change made apart, not shown yet: its record's changes, and (the version of the
+#: file it wrote over, the version it wrote)
+Pending = tuple[list[DocChange], tuple[Any, Any]]
+
+
+def _record_of(answer: Any) -> ChangeRecord | None:
+    """The change record an Editor method returned (save_proposal: with the proposal)."""
+    if isinstance(answer, tuple):
+        return next((a for a in answer if isinstance(a, ChangeRecord)), None)
+    return answer if isinstance(answer, ChangeRecord) else None
+
 #: How often the explorer checks whether another process wrote the database.
 DISK_CHECK_S = 1.0
 
@@ -85,9 +96,12 @@ class ExplorerApp(App[None]):
         self._loading = store is None or not is_small(store)
         self._changing = False  # a change is being made apart (change_store)
         self._quit_when_saved = False  # q was pressed meanwhile (action_quit)
-        #: a change made apart and taken as the explorer's own: shown by the next reload
-        self._patch: list[DocChange] | None = None
+        #: a change made apart, to be applied to what is shown by the next reload: its
+        #: record's changes, and which version of the file it changed into which
+        self._patch: Pending | None = None
         self.corpus = Corpus([], [], []) if self._loading else Corpus.from_store(store)
+        #: the version of the file (`Store.version`) of the reading shown
+        self._shown = None if self._loading or store is None else store.version()
         self.main_screen = MainScreen(self.corpus)
         self._disk_problem: str | None = None
 
@@ -135,7 +149,9 @@ class ExplorerApp(App[None]):
         keep_for_reuse()
 
     def _loaded(self, store: Store, corpus: Corpus) -> None:
+        # The worker waits for this: nothing has read through the store since its reading.
         self.store, self.corpus, self._loading = store, corpus, False
+        self._shown = store.version()
         self.main_screen.set_corpus(corpus)
 
     def _failed(self, message: str) -> None:
@@ -184,24 +200,27 @@ class ExplorerApp(App[None]):
         """
         if self.store is None:
             return
-        changes, self._patch = self._patch, None
+        pending, self._patch = self._patch, None
         if self.store.path is None or len(self.corpus.views) <= SYNC_LIMIT:
             self._reloaded(self.store, Corpus.from_store(self.store), None, then)
             return
         self._loading = True
         self.main_screen.show_loading("Reading the changes…")
-        self._reread(self.store, self.corpus, then, changes)
+        self._reread(self.store, self.corpus, then, pending, self._shown)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _reread(self, store: Store, previous: Corpus, then: Callable[[Corpus], None] | None,
-                changes: list[DocChange] | None = None) -> None:
+                pending: Pending | None = None, shown: object = None) -> None:
         """Read the file again; or, for a change of the explorer's own, apply it to what
         is shown (`loading.patched`)."""
         try:
-            fresh, corpus, plan = (reread(store, previous) if changes is None
-                                   else patched(store, previous, changes))
+            fresh, corpus, plan = (reread(store, previous) if pending is None
+                                   else patched(store, previous, *pending, shown))
         except StoreError as e:
             self.call_from_thread(self._reread_failed, str(e))
+            return
+        except Exception as e:  # said in one line, not "Reading the changes…" for ever
+            self.call_from_thread(self._reread_failed, f"could not read the database: {e!r}")
             return
         if not get_current_worker().is_cancelled:  # else a newer reading is on its way
             self.call_from_thread(self._reloaded, fresh, corpus, plan, then)
@@ -210,6 +229,7 @@ class ExplorerApp(App[None]):
                   then: Callable[[Corpus], None] | None) -> None:
         corpus.adopt_index(self.corpus, plan)
         self.store, self.corpus, self._loading = store, corpus, False
+        self._shown = store.version()  # a new handle's one reading, or the change adopted
         self._disk_problem = None
         self.main_screen.set_corpus(corpus)
         if then is not None:
@@ -270,13 +290,11 @@ class ExplorerApp(App[None]):
         self._loading = self._changing = False
         if saved:
             changed, answer = answer, answer.value
-            # Its record, if the file is the version it wrote over the one shown:
-            # shown by the reload that follows (`patched`), the file not read again.
-            record = next((a for a in (answer, *(answer if isinstance(answer, tuple) else ()))
-                           if isinstance(a, ChangeRecord)), None)  # save_proposal: a pair
-            if record is not None and self.store is not None \
-                    and self.store.adopt_write(changed.written):
-                self._patch = list(record.changes)
+            # Its record, for the reload that follows to apply to what is shown (if the
+            # file is still as the change left it, over the version shown: `patched`).
+            record = _record_of(answer)
+            if record is not None and changed.written is not None:
+                self._patch = (list(record.changes), changed.written)
         if self._quit_when_saved:
             self._quit_when_saved = False
             if saved:

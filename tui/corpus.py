@@ -192,6 +192,7 @@ class Corpus:
         if previous._search is not None:
             previous._search.sync(self.views, plan)
             self._search, previous._search = previous._search, None
+        self._patched = None  # done with: the views before are let go
 
     def plan_index(self, previous: Corpus) -> SyncPlan | None:
         """What adopting `previous`'s index will change (the slow half of the sync): for a

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -171,10 +172,12 @@ def _keep(store: Store, digest: str, order: np.ndarray, segment: Segment,
     fingerprints (`prints`, taken here if not given), unless the file was
     written since it was read (then there is none to save)."""
     assert store.path is not None
-    if prints is None:
-        with paused(), contextlib.suppress(StoreError):  # locked by another process: none
-            prints = store.fingerprints(digest, snapshot.TABLES)
-    _release(store)
+    try:
+        if prints is None:
+            with paused(), contextlib.suppress(StoreError):  # locked by another process
+                prints = store.fingerprints(digest, snapshot.TABLES)
+    finally:
+        _release(store)
     if prints is None:
         return
     snapshot.save(store.path, digest, order, segment, prints, docs, canonical)
@@ -236,21 +239,24 @@ def reread(store: Store, previous: Corpus) -> tuple[Store, Corpus, SyncPlan | No
 
 
 def patched(store: Store, previous: Corpus, changes: Sequence[DocChange],
-            ) -> tuple[Store, Corpus, SyncPlan | None]:
-    """`reread`, for a change the explorer had made apart and took as its own
-    (`Store.adopt_write`): the change record applied to what is shown
+            written: tuple[Any, Any], shown: Any) -> tuple[Store, Corpus, SyncPlan | None]:
+    """`reread`, for a change the explorer made apart: its record applied to what is shown
     (`Corpus.patched`), not the whole file read again (100,000 quotes: 3 s ->
-    0.1 s); the file is read again only if that cannot be told for certain."""
+    0.1 s). Only if the change wrote over the version shown and the file is still
+    the version it wrote, which is then taken as the store handle's own
+    (`Store.adopt_write`, last, once all else is done); else, and where the
+    change's place cannot be told for certain, the file is read again."""
     with paused():
         try:
             corpus = previous.patched(changes)
         except Exception:  # whatever it is, the file says what is true
             corpus = None
-        if corpus is None:
-            return reread(store, previous)
-        plan = corpus.plan_index(previous)
-        corpus.counts  # noqa: B018 - counted here, not on the screen's first draw
-    return store, corpus, plan
+        if corpus is not None:
+            plan = corpus.plan_index(previous)
+            corpus.counts  # noqa: B018 - counted here, not on the screen's first draw
+            if store.adopt_write(shown, written):
+                return store, corpus, plan
+    return reread(store, previous)
 
 
 @contextlib.contextmanager
