@@ -65,7 +65,7 @@ async def _edits(path: Path, edits: int, in_place: bool, read: bool,
             app.change_store("delete_quote", (victim,), {},
                              lambda _record, shown=shown: app.reload_corpus(
                                  lambda _c: shown.set()), _raise)
-            await shown.wait()
+            await asyncio.wait_for(shown.wait(), 600)  # else the reading failed: said
             done = time.perf_counter() - start
             await asyncio.sleep(0.05)
             timer.stop()
@@ -79,7 +79,7 @@ _SYNC_LIMIT = app_module.SYNC_LIMIT
 _PATCHED = app_module.patched
 
 
-def _reread(store, previous, changes):
+def _reread(store, previous, *change):
     return app_module.reread(store, previous)
 
 
