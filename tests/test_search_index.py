@@ -221,3 +221,18 @@ def test_each_rows_match_count_is_its_number_of_spans(archive):
         places, counts = result.in_order()
         assert places == sorted(places)
         assert counts == [len(result.spans(views[p])) for p in places], query
+
+
+def test_the_table_of_places_made_a_slice_at_a_time_is_every_live_document(monkeypatch):
+    """Slices of 7 (a million quotes: 32,768): every live statement's (part, document),
+    the last slice short, the dead left out."""
+    import store.search as search_module
+
+    monkeypatch.setattr(search_module, "_PLACES_AT_ONCE", 7)
+    views = views_of(generate(60, seed=4))
+    index = QuoteSearch(views)
+    main = index._main
+    main.segment.kill([3, 20, 59])
+    places = search_module._places(main)
+    assert places == {v.statement.id: (main, i) for i, v in enumerate(views)
+                      if i not in (3, 20, 59)}
