@@ -60,6 +60,7 @@ def _record_of(answer: Any) -> ChangeRecord | None:
         return next((a for a in answer if isinstance(a, ChangeRecord)), None)
     return answer if isinstance(answer, ChangeRecord) else None
 
+
 #: How often the explorer checks whether another process wrote the database.
 DISK_CHECK_S = 1.0
 
@@ -168,7 +169,7 @@ class ExplorerApp(App[None]):
         """
         if self._loading or self._changing or self.store is None:
             return  # the worker is reading it, or a change to it is being made
-        if self._patch is not None:  # a change taken as ours that no screen has shown yet
+        if self._patch is not None:  # a change made apart that no screen has shown yet
             self.reload_corpus()
             return
         try:
