@@ -25,7 +25,7 @@ from .db import SCHEMA_VERSION, Bundle
 from .errors import InvalidData
 from .issue_codes import lookup
 from .models import Source, format_validation_error
-from .views import QuoteView, quote_views
+from .views import QuoteView, proposal_order, quote_views
 
 __all__ = ["FORMAT", "brief_markdown", "dump_json", "parse_json", "quotes_csv"]
 
@@ -128,8 +128,7 @@ def brief_markdown(bundle: Bundle) -> str:
         return " ".join(refs)
 
     lines = ["# peace-tui brief", ""]
-    proposals = sorted(bundle.proposals, reverse=True,
-                       key=lambda p: (p.date.toordinal() if p.date else 0, p.title.casefold()))
+    proposals = sorted(bundle.proposals, reverse=True, key=proposal_order)
     if proposals:
         lines += ["## Proposals", ""]
         for p in proposals:

@@ -22,7 +22,6 @@ the caller reads the file again:
 
 from __future__ import annotations
 
-import datetime as dt
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -35,9 +34,9 @@ import numpy as np
 from .docs import from_doc
 from .history import HISTORY_TABLE, DocChange
 from .models import Actor, Proposal, Statement
-from .views import QuoteView, view_order
+from .views import QuoteView, proposal_order, view_order
 
-__all__ = ["Patched", "PatchedViews", "patch_reading", "proposal_order"]
+__all__ = ["Patched", "PatchedViews", "patch_reading"]
 
 T = TypeVar("T", Actor, Proposal)
 
@@ -73,11 +72,6 @@ class Patched:
     views: PatchedViews
     actors: list[Actor]  # in the file's order
     proposals: list[Proposal]  # in the order given, changed in place, new ones last
-
-
-def proposal_order(p: Proposal) -> tuple:
-    """How proposals are listed: newest first (sorted on this, reversed), then by title."""
-    return (p.date or dt.date.min, p.title.casefold())
 
 
 def patch_reading(views: Sequence[QuoteView], actors: Sequence[Actor],

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from .models import Actor, Source, Statement
+from .models import Actor, Proposal, Source, Statement
 
-__all__ = ["QuoteView", "ordered_views", "quote_views", "statement_counts", "view_order",
-           "views_in_order"]
+__all__ = ["QuoteView", "ordered_views", "proposal_order", "quote_views", "statement_counts",
+           "view_order", "views_in_order"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +77,12 @@ class QuoteView:
             "url": src.url if src else None,
             "published": src.published.isoformat() if src and src.published else None,
         }
+
+
+def proposal_order(p: Proposal) -> tuple:
+    """How proposals are listed, everywhere: sorted on this, reversed, the newest first
+    (the undated last), then by title."""
+    return (p.date.toordinal() if p.date else 0, p.title.casefold())
 
 
 def view_order(view: QuoteView) -> tuple:

@@ -129,19 +129,17 @@ def cmd_actors(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_proposals(store: Store, args: argparse.Namespace) -> int:
+    from store.views import proposal_order
+
     bundle = store.bundle()
     names = {a.id: a.name for a in bundle.actors}
-    proposals = sorted(bundle.proposals, key=_proposal_order, reverse=True)
+    proposals = sorted(bundle.proposals, key=proposal_order, reverse=True)
     if args.json:
         _print_json([{**p.model_dump(mode="json"), "proposer_name": names.get(p.proposer)}
                      for p in proposals])
     else:
         render.proposals_table(proposals, names)
     return 0
-
-
-def _proposal_order(p: Proposal) -> tuple:
-    return (p.date.toordinal() if p.date else 0, p.title.casefold())
 
 
 def cmd_diff(store: Store, args: argparse.Namespace) -> int:

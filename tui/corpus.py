@@ -20,10 +20,10 @@ from store.history import DocChange
 from store.index import Segment
 from store.issue_codes import lookup
 from store.models import Actor, Proposal, Source
-from store.patch import PatchedViews, patch_reading, proposal_order
+from store.patch import PatchedViews, patch_reading
 from store.query import fold
 from store.search import QuoteSearch, SearchResult, Spans, SyncPlan
-from store.views import QuoteView, quote_views, statement_counts
+from store.views import QuoteView, proposal_order, quote_views, statement_counts
 
 __all__ = ["ActorSort", "Corpus", "Filtered", "IssueQuotes", "issue_label"]
 
