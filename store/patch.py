@@ -69,7 +69,7 @@ class PatchedViews:
 
 @dataclass(frozen=True, slots=True)
 class Patched:
-    views: PatchedViews
+    quotes: PatchedViews
     actors: list[Actor]  # in the file's order
     proposals: list[Proposal]  # in the order given, changed in place, new ones last
 
@@ -90,15 +90,14 @@ def patch_reading(views: Sequence[QuoteView], actors: Sequence[Actor],
     of = {t: {i: after for (table, i), after in final.items() if table == t} for t in _APPLIED}
     new_actors = _patched(actors, of["actors"], Actor)
     new_proposals = _patched(proposals, of["proposals"], Proposal)
-    if new_proposals is None or new_actors is None or _tied(
-            new_proposals, proposals, of["proposals"], proposal_order):
+    if _tied(new_proposals, proposals, of["proposals"], proposal_order):
         return None
-    new_views = _patched_views(list(views), new_actors, set(of["actors"]), of["statements"])
-    return None if new_views is None else Patched(new_views, new_actors, new_proposals)
+    quotes = _patched_views(list(views), new_actors, set(of["actors"]), of["statements"])
+    return None if quotes is None else Patched(quotes, new_actors, new_proposals)
 
 
 def _patched(objects: Sequence[T], changed: dict[str, dict | None], model: type[T],
-             ) -> list[T] | None:
+             ) -> list[T]:
     """Objects changed in place, deleted, or added last (as the file's table is)."""
     if not changed:
         return list(objects)

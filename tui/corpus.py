@@ -123,10 +123,10 @@ class Corpus:
         found = patch_reading(self.views, self.actors, self.proposals, changes)
         if found is None:
             return None
-        corpus = Corpus(found.views.views, found.actors, found.proposals, self.sources)
-        corpus._patched = (self.views, found.views)
+        corpus = Corpus(found.quotes.views, found.actors, found.proposals, self.sources)
+        corpus._patched = (self.views, found.quotes)
         if self._counts is not None:
-            corpus._counts = found.views.counts(self._counts)
+            corpus._counts = found.quotes.counts(self._counts)
         return corpus
 
     @classmethod
