@@ -22,16 +22,24 @@ def _outcome(make, doc_id: str, doc: dict):
         return f"refused: {e}"
 
 
+def _as_pydantic(make, model, doc_id: str, doc: dict):
+    """`make`'s answer is pydantic's (`from_doc`): the same object, down to to_doc's key
+    order, or the same refusal. Returns the quick one."""
+    slow = _outcome(lambda i, d: from_doc(model, i, d), doc_id, doc)
+    quick = _outcome(make, doc_id, doc)
+    assert quick == slow, (doc_id, doc)
+    if isinstance(slow, model):
+        assert list(to_doc(quick).items()) == list(to_doc(slow).items())
+    return quick
+
+
 @settings(max_examples=800, deadline=None)
 @given(_statement_docs(),
        st.sampled_from(["st-1", "st-1", "Bad Id", "st-1\n", "", "a" * 129, "ok.id_2"]))
 def test_a_statement_checked_quickly_is_what_pydantic_makes_of_it(doc, doc_id):
     """The same object (down to to_doc's key order), or the same refusal."""
-    slow = _outcome(lambda i, d: from_doc(Statement, i, d), doc_id, doc)
-    quick = _outcome(statement_checked, doc_id, doc)
-    assert quick == slow
-    if isinstance(slow, Statement):
-        assert list(to_doc(quick).items()) == list(to_doc(slow).items())
+    quick = _as_pydantic(statement_checked, Statement, doc_id, doc)
+    if isinstance(quick, Statement):
         assert type(quick.span) is tuple
 
 
@@ -58,22 +66,15 @@ def test_each_rule_alone_is_pydantic_s():
     from .doc_strategies import _VALID
 
     for key, value in _ONE_CHANGE:
-        doc = {**_VALID, key: value}
-        slow = _outcome(lambda i, d: from_doc(Statement, i, d), "st-1", doc)
-        assert _outcome(statement_checked, "st-1", doc) == slow, (key, value)
+        _as_pydantic(statement_checked, Statement, "st-1", {**_VALID, key: value})
     for doc_id in ["Bad Id", "", "a" * 129]:
-        slow = _outcome(lambda i, d: from_doc(Statement, i, d), doc_id, _VALID)
-        assert isinstance(slow, str) and _outcome(statement_checked, doc_id, _VALID) == slow
+        assert isinstance(_as_pydantic(statement_checked, Statement, doc_id, _VALID), str)
 
 
 @settings(max_examples=800, deadline=None)
 @given(_source_docs(), st.sampled_from(["src-1", "src-1", "Bad Id", "", "a" * 129]))
 def test_a_source_checked_quickly_is_what_pydantic_makes_of_it(doc, doc_id):
-    slow = _outcome(lambda i, d: from_doc(Source, i, d), doc_id, doc)
-    quick = _outcome(source_checked, doc_id, doc)
-    assert quick == slow
-    if isinstance(slow, Source):
-        assert list(to_doc(quick).items()) == list(to_doc(slow).items())
+    _as_pydantic(source_checked, Source, doc_id, doc)
 
 
 def test_each_source_rule_alone_is_pydantic_s():
@@ -83,11 +84,8 @@ def test_each_source_rule_alone_is_pydantic_s():
     for key, value in [("title", "  "), ("title", "x" * 5_000_001), ("published", "2024-W24-6"),
                        ("published", "2024-02-30"), ("content_hash", "0" * 64),
                        ("content_hash", own), ("text", "ok\x1b[2J"), ("url", "a\rb")]:
-        doc = {**_SOURCE, key: value}
-        slow = _outcome(lambda i, d: from_doc(Source, i, d), "src-1", doc)
-        assert _outcome(source_checked, "src-1", doc) == slow, (key, value)
-    slow = _outcome(lambda i, d: from_doc(Source, i, d), "Bad Id", _SOURCE)
-    assert isinstance(slow, str) and _outcome(source_checked, "Bad Id", _SOURCE) == slow
+        _as_pydantic(source_checked, Source, "src-1", {**_SOURCE, key: value})
+    assert isinstance(_as_pydantic(source_checked, Source, "Bad Id", _SOURCE), str)
 
 
 def test_a_whole_archive_s_sources_are_read_as_pydantic_reads_them():
@@ -104,5 +102,4 @@ def test_a_lone_surrogate_is_refused_as_pydantic_refuses_it():
     for text in ("a\ud800b", "caf\u00e9\n\udfff"):
         for make, model, doc in ((source_checked, Source, {**_SOURCE, "text": text}),
                                  (statement_checked, Statement, {**_VALID, "text": text})):
-            slow = _outcome(lambda i, d, m=model: from_doc(m, i, d), "x-1", doc)
-            assert isinstance(slow, str) and _outcome(make, "x-1", doc) == slow
+            assert isinstance(_as_pydantic(make, model, "x-1", doc), str)
