@@ -49,3 +49,10 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
     os.environ.pop("TEXTUAL", None)
+
+
+@pytest.fixture
+def large(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample taken for a large database: every reading goes through the worker."""
+    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
+    monkeypatch.setattr("tui.app.SYNC_LIMIT", 0)

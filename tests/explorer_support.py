@@ -86,3 +86,35 @@ def hostile_db(tmp_path: Path) -> Path:
     path = tmp_path / "hostile.json"
     Store.open(path, create=True).add_bundle(hostile_bundle())
     return path
+
+
+async def until(pilot, condition, tries: int = 200) -> None:
+    """Pause until a condition holds (settle would wait for the held reading too)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the screen never got there")
+
+
+def held_reread(monkeypatch):
+    """reread, and patched (the explorer's own change applied), wait for the test to let
+    them go: what the screen does meanwhile. `calls` says which ran."""
+    import threading
+
+    from tui import app as app_module
+
+    go, calls = threading.Event(), []
+
+    def holding(name):
+        real = getattr(app_module, name)
+
+        def held(store, previous, *changes):
+            calls.append(name)
+            assert go.wait(10)
+            return real(store, previous, *changes)
+        return held
+
+    for name in ("reread", "patched"):
+        monkeypatch.setattr(app_module, name, holding(name))
+    return go, calls
