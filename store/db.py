@@ -23,6 +23,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from . import migrations
+from .collector import paused
 from .docs import KIND, MODELS, fingerprints, from_doc, from_doc_checked, objects_of, to_doc
 from .errors import (
     ConflictError,
@@ -455,8 +456,11 @@ class Store:
                      for t, (ids, fps) in prints.items()}
         same = checked is not None and digest == checked
         odd: list[str] = []
-        lists = objects_of(tables, MODELS, progress, unchanged=unchanged, as_stored=same,
-                           trusted=same and canonical, odd=odd)
+        # A million objects and no cycles: the collector, left on, walked the growing heap
+        # again and again (a command reading 1,000,000 quotes: 15.6 s here, 6 s paused).
+        with paused():
+            lists = objects_of(tables, MODELS, progress, unchanged=unchanged, as_stored=same,
+                               trusted=same and canonical, odd=odd)
         # Each object was checked as it was read; Bundle(...) would run every model's
         # after-validators again (pydantic does, for instances): 0.06 s per 100,000 quotes.
         return Reading(Bundle.model_construct(**lists), digest, unchanged, prints,

@@ -1,0 +1,75 @@
+"""The CLI over a large database: read as the explorer reads one (with its snapshot),
+and without the cyclic collector walking every object it made."""
+
+from __future__ import annotations
+
+import gc
+import json
+
+import pytest
+
+from store import Store, docs, snapshot
+from store.index import Segment
+from tests.test_cli import run
+
+_QUERIES = ["ceasefire", '"security guarantees"', "speaker:lavrov -nato", "sanctons",
+            "issue:Sec after:2025-03"]
+
+
+def _answers(capsys, db) -> list[tuple]:
+    found = []
+    for query in _QUERIES:
+        code, out, err = run(capsys, "quotes", "--db", str(db), "--search", query, "--json")
+        found.append((code, json.loads(out) if out else None, err))
+    code, out, _ = run(capsys, "quotes", "--db", str(db), "--search", "ceasefire")  # the table
+    return [*found, (code, out)]
+
+
+def test_a_large_database_answers_as_a_small_one_and_a_snapshot_serves_the_next(
+        capsys, sample_db, monkeypatch):
+    small = _answers(capsys, sample_db)
+    assert any(a[1] for a in small[:-1]) and small[-1][1]  # queries that find something
+    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)  # the sample taken for a large one
+    assert snapshot.read(sample_db) is None
+    assert _answers(capsys, sample_db) == small
+    assert snapshot.read(sample_db) is not None  # kept by the first search
+    # The next searches take the index (and the checks) the snapshot kept.
+    monkeypatch.setattr(Segment, "__init__", _never)
+    monkeypatch.setattr(docs, "statement_checked", _never)
+    assert _answers(capsys, sample_db) == small
+
+
+def _never(*args, **kwargs):
+    raise AssertionError("read again, though a snapshot says what it would find")
+
+
+@pytest.mark.parametrize("command", [["quotes"], ["quotes", "--search", "ceasefire"], ["actors"],
+                                     ["proposals"], ["export"], ["check"]])
+def test_a_reading_command_runs_without_the_collector_and_puts_it_back(
+        capsys, sample_db, monkeypatch, command):
+    seen = []
+    bundle = Store.bundle
+
+    def watched(self, *args, **kwargs):
+        seen.append(gc.isenabled())  # in the command, not only in the store's reading
+        return bundle(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "bundle", watched)
+    assert gc.isenabled()
+    code, _, _ = run(capsys, *command, "--db", str(sample_db))
+    assert code == 0 and seen and not any(seen)
+    assert gc.isenabled()
+
+
+def test_a_store_reads_its_documents_without_the_collector(sample_db, monkeypatch):
+    seen = []
+    made = docs.objects_of
+
+    def objects_of(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr("store.db.objects_of", objects_of)
+    assert gc.isenabled()
+    assert Store.open(sample_db).bundle().statements
+    assert seen == [False] and gc.isenabled()
