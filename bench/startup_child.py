@@ -2,7 +2,8 @@
 
     python bench/startup_child.py app|tinydb DB
 
-Prints `paint T`, `ready T` (wall-clock seconds since the epoch), `search MS`,
+Prints `paint T`, `shown T` (the quotes on screen, maybe before they are
+indexed), `ready T` (wall-clock seconds since the epoch), `search MS`,
 `index S` (how long the index build took, if one was built) and `rss MB`,
 one per line. Snapshots (`store.snapshot`) go where
 XDG_CACHE_HOME says: the parent chooses whether this start finds one.
@@ -44,12 +45,21 @@ def say(what: str, value: float) -> None:
 class Timed(ExplorerApp):
     CSS_PATH = str(Path(sys.modules[ExplorerApp.__module__].__file__).with_name("app.tcss"))
 
+    _said_shown = False
+
     def on_mount(self):
         super().on_mount()
         self.call_after_refresh(lambda: say("paint", time.time()))
 
+    def _readable(self, corpus):
+        super()._readable(corpus)
+        self._said_shown = True
+        say("shown", time.time())
+
     def _loaded(self, store, corpus):
         super()._loaded(store, corpus)
+        if not self._said_shown:
+            say("shown", time.time())
         say("ready", time.time())
         t = time.perf_counter()
         corpus.search("peace talks")

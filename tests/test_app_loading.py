@@ -32,8 +32,8 @@ async def test_a_large_store_says_what_it_is_reading(sample_db: Path, monkeypatc
     seen: list[str] = []
     real = loading.load
 
-    def spy(source, progress):
-        return real(source, lambda message: (seen.append(message), progress(message)))
+    def spy(source, progress, **kwargs):
+        return real(source, lambda message: (seen.append(message), progress(message)), **kwargs)
 
     monkeypatch.setattr("tui.app.load", spy)
     app = ExplorerApp(Store.open(sample_db))

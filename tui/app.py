@@ -131,7 +131,8 @@ class ExplorerApp(App[None]):
             self.call_from_thread(self.main_screen.show_loading, message)
 
         try:
-            loaded = load(source, progress)
+            loaded = load(source, progress,
+                          shown=lambda corpus: self.call_from_thread(self._readable, corpus))
         except StoreError as e:
             self.call_from_thread(self._failed, str(e))
             return
@@ -148,6 +149,13 @@ class ExplorerApp(App[None]):
         # not during the load, whose large blocks are better given back when freed
         # (keeping them cost 45 MB at 100,000 quotes).
         keep_for_reuse()
+
+    def _readable(self, corpus: Corpus) -> None:
+        """The quotes, read and checked, shown while they are indexed (a database read
+        for the first time): they can be browsed; a search waits for the index,
+        and edits for the reading to end (`_loaded`)."""
+        self.corpus = corpus
+        self.main_screen.set_corpus(corpus)
 
     def _loaded(self, store: Store, corpus: Corpus) -> None:
         # The worker waits for this: nothing has read through the store since its reading.

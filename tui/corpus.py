@@ -7,6 +7,7 @@ is tested without a terminal and stays cheap to reason about.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -106,6 +107,7 @@ class Corpus:
         # Newest first; a tie on the date is broken by title, as `peace-tui proposals` does.
         self.proposals = sorted(proposals, reverse=True, key=proposal_order)
         self._search: QuoteSearch | None = None
+        self._building = threading.Lock()  # see build_index
         #: (the views before, the change) when this corpus is another's patched (`patched`)
         self._patched: tuple[list[QuoteView], PatchedViews] | None = None
 
@@ -153,10 +155,12 @@ class Corpus:
         return self._search
 
     def build_index(self, progress: Callable[[float], None] | None = None) -> None:
-        """Build the index now (in a loader's worker); `progress(fraction)` as it goes."""
-        if self._search is None:
-            self._search = QuoteSearch(self.views, progress)
-            self._count_from(self._search.main_segment)
+        """Build the index now (in a loader's worker); `progress(fraction)` as it goes.
+        A search asked meanwhile, in another thread, waits for this build."""
+        with self._building:
+            if self._search is None:
+                self._search = QuoteSearch(self.views, progress)
+                self._count_from(self._search.main_segment)
 
     def take_index(self, segment: Segment) -> None:
         """Take a saved index of these very views (`store.snapshot`) instead of building one."""

@@ -99,13 +99,21 @@ class MainScreen(CurationScreen):
             self.query_one(ActorsPane).set_chosen(None)
         self.query_one(ActorsPane).set_actors(
             {s: corpus.sorted_actors(s) for s in ActorSort}, corpus.counts)
-        if self.query_text.strip():
+        if self.query_text.strip() and corpus.index_ready:
             self.result = corpus.search(self.query_text)
+        elif self.query_text.strip():  # answered once the index is built, not here
+            self.result = None
+            self._search(self.query_text)
         self._refilter()
 
     def show_loading(self, message: str) -> None:
-        """Say what is being read while a large database loads (set_corpus ends it)."""
+        """Say what is being read while a large database loads (set_corpus ends it): in
+        the empty list, or under the quotes shown while they are indexed."""
         quotes = self.quote_list
+        if self.corpus.views and not self.corpus.index_ready:
+            waits = " · search waits" if self.query_text.strip() else ""
+            quotes.border_subtitle = Content(message + waits)
+            return
         quotes.empty_message = message
         quotes.border_title = "Quotes …"
         quotes.refresh()
