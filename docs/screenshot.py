@@ -2,11 +2,16 @@
 
 The explorer on the bundled sample at 110x32 in the default theme at 256
 colours (as over SSH: COLORTERM unset): a search typed (screenshot.svg), the
-terms diff (diff.svg) and the proposal editor (proposal.svg).
+terms diff (diff.svg) and the proposal editor (proposal.svg). Then a
+generated archive of 200,000 quotes (`bench/corpus.py`) opened for the first
+time, its quotes shown while they are indexed, a search typed waiting for
+the index (indexing.svg).
 """
 
 import asyncio
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -41,6 +46,27 @@ async def main() -> None:
             await pilot.press("end", "enter")
             await pilot.pause()
             app.save_screenshot("proposal.svg", path=str(Path(__file__).parent))
+        await _indexing(Path(tmp))
+
+
+async def _indexing(tmp: Path) -> None:
+    archive = tmp / "archive.json"
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, str(root / "bench" / "corpus.py"), "--n", "200000",
+                    "--out", str(archive)], check=True, capture_output=True)
+    os.environ["XDG_CACHE_HOME"] = str(tmp / "cache")  # no snapshot: a first opening
+    app = ExplorerApp(path=archive)
+    async with app.run_test(size=(110, 32)):
+        # Typed at once (a key pressed through the pilot waits for the screen to settle).
+        app.set_focus(app.main_screen.search_box)
+        app.main_screen.search_box.value = "ceasefire talks"
+        quotes = app.main_screen.quote_list
+        # The quotes read and checked, then shown while they are indexed.
+        while "Indexing" not in str(quotes.border_subtitle):
+            await asyncio.sleep(0.02)
+        assert not app.corpus.index_ready, "indexed before the screenshot"
+        app.save_screenshot("indexing.svg", path=str(Path(__file__).parent))
+        await app.workers.wait_for_complete()
 
 
 asyncio.run(main())
