@@ -43,8 +43,9 @@ async def test_a_large_store_says_what_it_is_reading(sample_db: Path, monkeypatc
         reading = seen[:seen.index("Indexing 21 quotes…")]
         indexing = seen[len(reading):]
         assert reading[0] == "Reading 21 quotes…" and reading[-1] == "Reading 21 quotes… 100%"
-        assert indexing == ["Indexing 21 quotes…", "Indexing 21 quotes… 70%",
-                            "Indexing 21 quotes… 100%"]
+        assert indexing == ["Indexing 21 quotes…", "Indexing 21 quotes… 40%",
+                            "Indexing 21 quotes… 50%", "Indexing 21 quotes… 72%",
+                            "Indexing 21 quotes… 92%", "Indexing 21 quotes… 100%"]
         assert all(m.startswith("Reading 21 quotes… ") and m.endswith("%") for m in reading[1:])
         assert app.query_one(QuoteList).row_count == 21
         app.main_screen.show_loading("Reading 3 quotes…")
