@@ -466,7 +466,7 @@ class Store:
         return Reading(Bundle.model_construct(**lists), digest, unchanged, prints,
                        canonical=(same and canonical) or not odd)
 
-    def fingerprints(self, digest: str, tables: Iterable[str]
+    def fingerprints(self, digest: str, tables: Iterable[str], locked: bool = True,
                      ) -> dict[str, tuple[list[str], np.ndarray]] | None:
         """The tables' ids and documents' fingerprints (`docs.fingerprints`), if the
         file as read now is still the one with this digest; else None.
@@ -474,8 +474,10 @@ class Store:
         Under the write lock: the explorer asks once its corpus is shown, when a
         write of its own (an ingest) could otherwise be changing the parsed
         tables while they are read; a write that came first leaves a digest
-        that does not match."""
-        with self._locked():
+        that does not match. `locked=False` for a process that writes nothing
+        (a command that reads): it neither waits for another's write nor
+        makes the lock's file."""
+        with self._locked() if locked else contextlib.nullcontext():
             held = getattr(self._db.storage, "held", None)
             # Not the file parsed again: a changed file's reading would not be the one
             # with this digest anyway (and would hold the lock for seconds).

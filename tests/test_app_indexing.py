@@ -26,7 +26,7 @@ def _held_index(monkeypatch) -> tuple[threading.Event, threading.Event, list]:
         def __init__(self, views=(), progress=None, segment=None) -> None:
             views = list(views)
             if views and segment is None:
-                builds.append(len(views))
+                builds.append((len(views), progress is not None))
                 started.set()
                 assert go.wait(10)
             super().__init__(views, progress, segment)
@@ -75,7 +75,7 @@ async def test_the_quotes_are_browsed_while_indexed_and_a_search_waits_for_the_i
             assert app.corpus.index_ready and app.store is not None and not app._loading
             assert len(quotes.rows.views) == 2
             assert "2 matches" in str(quotes.border_subtitle)
-            assert builds == [21]  # the search took the loader's index, not one of its own
+            assert builds == [(21, True)]  # the loader's build, not the search's
     finally:
         go.set()
         read.set()
@@ -94,3 +94,58 @@ def test_the_corpus_is_shown_before_indexing_only_when_there_is_no_snapshot(samp
     seen.clear()
     again = loading.load(sample_db, lambda _: None, shown)
     assert seen == [] and again.corpus.index_ready
+
+
+@pytest.mark.usefixtures("large")
+async def test_a_search_typed_once_the_quotes_are_shown_waits_for_the_loaders_build(
+        sample_db: Path, monkeypatch):
+    """Typed between the quotes shown and the loader's build begun, a search does not
+    build an index of its own (without the loader's progress): it waits."""
+    started, go, builds = _held_index(monkeypatch)
+    before, real = threading.Event(), loading.map_large_blocks  # called just before the build
+    monkeypatch.setattr(loading, "map_large_blocks", lambda: before.wait(10) and real())
+    app = ExplorerApp(path=sample_db)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            quotes = app.query_one(QuoteList)
+            await until(pilot, lambda: len(quotes.rows.views) == 21)
+            app.main_screen.search_box.value = "truce"
+            await pilot.pause(0.2)
+            assert builds == []
+            before.set()
+            await until(pilot, started.is_set)
+            go.set()
+            await settle(pilot)
+            assert builds == [(21, True)] and len(quotes.rows.views) == 2
+    finally:
+        before.set()
+        go.set()
+
+
+@pytest.mark.usefixtures("large")
+async def test_no_edit_while_the_quotes_are_shown_but_not_yet_indexed(sample_db: Path,
+                                                                     monkeypatch):
+    """Not from the palette (its "Edit actor" entries are left out), not at all."""
+    started, go, _ = _held_index(monkeypatch)
+    app = ExplorerApp(path=sample_db)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, started.is_set)
+            await until(pilot, lambda: bool(app.corpus.views))
+            assert app.store is None  # opened by path: no store until the reading ends
+            refused: list = []
+            actor = app.corpus.actors[0]
+            app.change_store("edit_actor", (actor.id,), {"name": "X"}, refused.append,
+                             refused.append)
+            assert [str(e) for e in refused] == [
+                "Still reading or saving the database: a moment."]
+            from tui.palette import ExplorerCommands
+            titles = [t for t, _, _ in ExplorerCommands(app.screen, None)._commands()]
+            assert any(t.startswith("Quotes by") for t in titles)
+            assert not any(t.startswith("Edit actor") for t in titles)
+            go.set()
+            await settle(pilot)
+            titles = [t for t, _, _ in ExplorerCommands(app.screen, None)._commands()]
+            assert any(t.startswith("Edit actor") for t in titles)
+    finally:
+        go.set()

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import gc
 import json
+from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
-from store import Store, docs, snapshot
+from store import Editor, Store, docs, snapshot, storage
 from store.index import Segment
 from tests.test_cli import run
 
@@ -37,6 +39,39 @@ def test_a_large_database_answers_as_a_small_one_and_a_snapshot_serves_the_next(
     monkeypatch.setattr(Segment, "__init__", _never)
     monkeypatch.setattr(docs, "statement_checked", _never)
     assert _answers(capsys, sample_db) == small
+
+
+def test_after_a_change_hits_are_ranked_as_a_new_index_ranks_them(capsys, sample_db,
+                                                                   monkeypatch):
+    """A change since the snapshot leaves its index in two segments, whose quotes score
+    against their own segment's: the command line ranks with a whole index."""
+    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
+    run(capsys, "quotes", "--db", str(sample_db), "--search", "the")  # keeps a snapshot
+    _, out, _ = run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json")
+    first = json.loads(out)[0]
+    top, tags = first["id"], ["HrDem"] if first["issues"] != ["HrDem"] else ["Ce"]
+    Editor(Store.open(sample_db)).edit_quote(top, issues=tags)  # indexed again
+    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 5000)
+    small = run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json")
+    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
+    large = run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json")
+    assert json.loads(small[1])[0]["id"] == top and large == small
+
+
+def test_a_search_neither_waits_for_a_writer_nor_makes_the_lock_file(capsys, sample_db,
+                                                                      monkeypatch):
+    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
+    lock = Path(f"{sample_db}.lock")
+    lock.unlink(missing_ok=True)
+    run(capsys, "quotes", "--db", str(sample_db), "--search", "ceasefire")
+    assert not lock.exists() and snapshot.read(sample_db) is not None
+    for old in snapshot.folder().glob("*"):
+        old.unlink()
+    monkeypatch.setattr(storage, "LOCK_TIMEOUT_S", 0.5)
+    with FileLock(str(lock)):  # another process mid-write
+        code, out, _ = run(capsys, "quotes", "--db", str(sample_db), "--search", "ceasefire")
+        assert code == 0 and out
+        assert snapshot.read(sample_db) is not None  # its fingerprints taken all the same
 
 
 def _never(*args, **kwargs):

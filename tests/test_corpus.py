@@ -51,3 +51,18 @@ def test_counts_taken_from_a_built_index_are_the_quotes_counted(sample):
     corpus.build_index()
     assert corpus._counts is not None  # taken, not left to be counted
     assert corpus.counts == statement_counts(v.statement for v in corpus.views)
+
+
+def test_a_search_waits_for_the_loaders_index_and_not_for_ever(sample):
+    import threading
+
+    corpus = _corpus(sample)
+    corpus.expect_index()  # a loader said it builds it
+    found: list = []
+    asking = threading.Thread(target=lambda: found.append(corpus.search("ceasefire")))
+    asking.start()
+    asking.join(0.2)
+    assert asking.is_alive() and not found and not corpus.index_ready
+    corpus.index_settled()  # the loader failed before it built the index
+    asking.join(5)
+    assert found and found[0].hits and corpus.index_ready

@@ -261,8 +261,7 @@ class ExplorerApp(App[None]):
         (100,000 quotes: 0.7 s; 1,000,000: 12 s) and the screen stays live
         meanwhile; other edits wait, as while reading.
         """
-        assert self.store is not None
-        if self._loading or self._changing:  # one change at a time, on what is shown
+        if self._loading or self._changing or self.store is None:  # one change at a time
             failed(StoreError("Still reading or saving the database: a moment."))
             return
         if self.store.path is None or len(self.corpus.views) <= SYNC_LIMIT:

@@ -108,6 +108,7 @@ class Corpus:
         self.proposals = sorted(proposals, reverse=True, key=proposal_order)
         self._search: QuoteSearch | None = None
         self._building = threading.Lock()  # see build_index
+        self._expected: threading.Event | None = None  # see expect_index
         #: (the views before, the change) when this corpus is another's patched (`patched`)
         self._patched: tuple[list[QuoteView], PatchedViews] | None = None
 
@@ -149,18 +150,35 @@ class Corpus:
     # -- quotes ------------------------------------------------------------
     @property
     def index(self) -> QuoteSearch:
-        """The search index, built on first use (a search may never be typed)."""
+        """The search index, built on first use (a search may never be typed); or, if a
+        loader said it builds it (`expect_index`), once it has."""
+        if self._expected is not None:
+            self._expected.wait()
         self.build_index()
         assert self._search is not None
         return self._search
 
+    def expect_index(self) -> None:
+        """A loader will build the index (`build_index`, with its progress): a search
+        asked before then, in another thread, waits for it rather than build one."""
+        self._expected = threading.Event()
+
     def build_index(self, progress: Callable[[float], None] | None = None) -> None:
         """Build the index now (in a loader's worker); `progress(fraction)` as it goes.
         A search asked meanwhile, in another thread, waits for this build."""
-        with self._building:
-            if self._search is None:
-                self._search = QuoteSearch(self.views, progress)
-                self._count_from(self._search.main_segment)
+        try:
+            with self._building:
+                if self._search is None:
+                    self._search = QuoteSearch(self.views, progress)
+                    self._count_from(self._search.main_segment)
+        finally:
+            self.index_settled()
+
+    def index_settled(self) -> None:
+        """The loader's build is over (`expect_index`), done or failed: a search no
+        longer waits for it."""
+        if self._expected is not None:
+            self._expected.set()
 
     def take_index(self, segment: Segment) -> None:
         """Take a saved index of these very views (`store.snapshot`) instead of building one."""

@@ -51,7 +51,7 @@ def is_small(store: Store) -> bool:
 
 
 def load(source: Store | Path, progress: Callable[[str], None],
-         shown: Callable[[Corpus], None] | None = None) -> Loaded:
+         shown: Callable[[Corpus], None] | None = None, writes: bool = True) -> Loaded:
     """Open (if given a path), read and index a database; say what is being done.
 
     A database read before, and not changed since, is read with its snapshot
@@ -66,6 +66,9 @@ def load(source: Store | Path, progress: Callable[[str], None],
     reading it (1,000,000 quotes: 10 s after 12): `shown` is given the corpus
     before it is indexed, for the quotes to be browsed meanwhile. A search
     asked of it waits for the index (`Corpus.build_index`).
+
+    `writes=False`: the process reading writes nothing to the file (a command
+    that reads), so the snapshot's fingerprints are taken without its lock.
     """
     with _bulk_read(trim=False):
         if isinstance(source, Store):
@@ -108,14 +111,20 @@ def load(source: Store | Path, progress: Callable[[str], None],
         else:
             if shown is not None:
                 corpus.counts  # noqa: B018 - counted here, not on the screen's first draw
-                shown(corpus)
-            progress(f"Indexing {count:,} quotes…")
-            map_large_blocks()  # the tokenizer's temporary arrays, given back (allocator)
-            # Built here, in the worker, not on the first keystroke; and before the parsed
-            # file is let go: freeing it first scatters the heap, and the tokenizer's
-            # millions of small strings then take 1.7x as long (0.55 -> 0.9 s at 100,000).
-            corpus.build_index(lambda done: now_and_then(
-                f"Indexing {count:,} quotes… {done:.0%}"))
+                corpus.expect_index()
+            try:
+                if shown is not None:
+                    shown(corpus)
+                progress(f"Indexing {count:,} quotes…")
+                map_large_blocks()  # the tokenizer's temporary arrays, given back (allocator)
+                # Built here, in the worker, not on the first keystroke; and before the
+                # parsed file is let go: freeing it first scatters the heap, and the
+                # tokenizer's millions of small strings then take 1.7x as long (0.55 ->
+                # 0.9 s at 100,000).
+                corpus.build_index(lambda done: now_and_then(
+                    f"Indexing {count:,} quotes… {done:.0%}"))
+            finally:
+                corpus.index_settled()  # built or not: a search no longer waits for it
         del bundle, views
         whole = corpus.index_segment if corpus.index_is_one_segment else None
     # The documents' fingerprints, when not known from the reading, are taken once the
@@ -125,11 +134,11 @@ def load(source: Store | Path, progress: Callable[[str], None],
         return Loaded(store, corpus, partial(_release, store))
     if whole is not None:
         return Loaded(store, corpus, partial(_keep, store, digest, np.asarray(order), whole,
-                                             prints, canonical=read.canonical))
+                                             prints, canonical=read.canonical, locked=writes))
     if kept_docs is not None and earlier is not None:  # the earlier segment, kept in step
         return Loaded(store, corpus, partial(_keep, store, digest, np.asarray(order),
                                              earlier.segment, prints, kept_docs,
-                                             canonical=read.canonical))
+                                             canonical=read.canonical, locked=writes))
     return Loaded(store, corpus, partial(_release, store))
 
 
@@ -176,15 +185,17 @@ def _release(store: Store) -> None:
 
 def _keep(store: Store, digest: str, order: np.ndarray, segment: Segment,
           prints: dict[str, tuple[list[str], np.ndarray]] | None,
-          docs: tuple[list[str], np.ndarray] | None = None, canonical: bool = False) -> None:
+          docs: tuple[list[str], np.ndarray] | None = None, canonical: bool = False,
+          locked: bool = True) -> None:
     """Let the parsed file go, and save a snapshot of this reading: with the documents'
-    fingerprints (`prints`, taken here if not given), unless the file was
-    written since it was read (then there is none to save)."""
+    fingerprints (`prints`, taken here if not given: under the write lock if
+    `locked`), unless the file was written since it was read (then there is
+    none to save)."""
     assert store.path is not None
     try:
         if prints is None:
             with paused(), contextlib.suppress(StoreError):  # locked by another process
-                prints = store.fingerprints(digest, snapshot.TABLES)
+                prints = store.fingerprints(digest, snapshot.TABLES, locked=locked)
     finally:
         _release(store)
     if prints is None:

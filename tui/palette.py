@@ -51,7 +51,9 @@ class ExplorerCommands(Provider):
                 name = one_line(actor.name)
                 commands.append((f"Quotes by {name}", f"Show only {name}'s quotes",
                                  partial(main.choose_actor, actor.id)))
-            for actor in main.corpus.sorted_actors(pane.sort):  # type: ignore[attr-defined]
+            # Edits wait while a database is read (its quotes may be shown meanwhile).
+            editable = not getattr(app, "_loading", False)
+            for actor in main.corpus.sorted_actors(pane.sort) if editable else ():  # type: ignore[attr-defined]
                 name = one_line(actor.name)
                 commands.append((f"Edit actor {name}", "Name, kind, role, affiliation, aliases",
                                  partial(main.edit_actor, actor)))

@@ -101,9 +101,8 @@ class MainScreen(CurationScreen):
             {s: corpus.sorted_actors(s) for s in ActorSort}, corpus.counts)
         if self.query_text.strip() and corpus.index_ready:
             self.result = corpus.search(self.query_text)
-        elif self.query_text.strip():  # answered once the index is built, not here
+        elif self.query_text.strip():  # answered once the index is built (set_corpus again)
             self.result = None
-            self._search(self.query_text)
         self._refilter()
 
     def show_loading(self, message: str) -> None:
