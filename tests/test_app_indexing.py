@@ -59,6 +59,8 @@ async def test_the_quotes_are_browsed_while_indexed_and_a_search_waits_for_the_i
             # A search typed before the quotes are read: shown, they are not searched on
             # the screen's thread (it would wait there for the index).
             await pilot.press("slash", *"truce", "enter")
+            quotes = app.query_one(QuoteList)
+            assert "match" not in str(quotes.border_subtitle)  # not "0 matches": not read
             read.set()
             await until(pilot, started.is_set)
             quotes = app.query_one(QuoteList)

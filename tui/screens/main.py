@@ -161,7 +161,9 @@ class MainScreen(CurationScreen):
     def _subtitle(self, position: str = "") -> None:
         notes = []
         result = self.result
-        if result is not None and (result.query.words or result.query.phrases):
+        # No quotes (yet: a large database is still being read): no count of matches.
+        if self.corpus.views and result is not None and (result.query.words
+                                                         or result.query.phrases):
             count = self.quote_list.match_total
             notes.append(position or f"{count} match{'es' if count != 1 else ''}")
             if result.fuzzy:
