@@ -166,17 +166,14 @@ class Corpus:
     def build_index(self, progress: Callable[[float], None] | None = None) -> None:
         """Build the index now (in a loader's worker); `progress(fraction)` as it goes.
         A search asked meanwhile, in another thread, waits for this build."""
-        try:
-            with self._building:
-                if self._search is None:
-                    self._search = QuoteSearch(self.views, progress)
-                    self._count_from(self._search.main_segment)
-        finally:
-            self.index_settled()
+        with self._building:
+            if self._search is None:
+                self._search = QuoteSearch(self.views, progress)
+                self._count_from(self._search.main_segment)
 
     def index_settled(self) -> None:
         """The loader's build is over (`expect_index`), done or failed: a search no
-        longer waits for it."""
+        longer waits for it. The loader says so, as it said it would build."""
         if self._expected is not None:
             self._expected.set()
 

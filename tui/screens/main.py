@@ -99,10 +99,8 @@ class MainScreen(CurationScreen):
             self.query_one(ActorsPane).set_chosen(None)
         self.query_one(ActorsPane).set_actors(
             {s: corpus.sorted_actors(s) for s in ActorSort}, corpus.counts)
-        if self.query_text.strip() and corpus.index_ready:
-            self.result = corpus.search(self.query_text)
-        elif self.query_text.strip():  # answered once the index is built (set_corpus again)
-            self.result = None
+        if self.query_text.strip():  # not yet indexed: searched when it is (set_corpus again)
+            self.result = corpus.search(self.query_text) if corpus.index_ready else None
         self._refilter()
 
     def show_loading(self, message: str) -> None:
