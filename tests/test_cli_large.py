@@ -13,6 +13,7 @@ from filelock import FileLock
 from store import Editor, Store, docs, snapshot, storage
 from store.index import Segment
 from tests.test_cli import run
+from tui import loading
 
 _QUERIES = ["ceasefire", '"security guarantees"', "speaker:lavrov -nato", "sanctons",
             "issue:Sec after:2025-03"]
@@ -56,6 +57,29 @@ def test_after_a_change_hits_are_ranked_as_a_new_index_ranks_them(capsys, sample
     monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
     large = run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json")
     assert json.loads(small[1])[0]["id"] == top and large == small
+    # The index built anew is kept whole: the next search takes it as it is.
+    assert snapshot.read(sample_db).docs is None
+    assert run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json") == small
+
+
+def test_a_snapshot_the_explorer_kept_in_step_is_not_what_ranks(capsys, sample_db,
+                                                                monkeypatch):
+    """The explorer keeps an index brought in step with a change as it is (two
+    segments); the command line, reading that same file, builds one anew."""
+    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
+    loading.load(sample_db, lambda _: None).after_shown()
+    _, out, _ = run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json")
+    first = json.loads(out)[0]
+    top, tags = first["id"], ["HrDem"] if first["issues"] != ["HrDem"] else ["Ce"]
+    Editor(Store.open(sample_db)).edit_quote(top, issues=tags)
+    loading.load(sample_db, lambda _: None).after_shown()
+    assert snapshot.read(sample_db).docs is not None  # the earlier segment, kept in step
+    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 5000)
+    small = run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json")
+    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
+    large = run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json")
+    assert json.loads(small[1])[0]["id"] == top and large == small
+    assert snapshot.read(sample_db).docs is None
 
 
 def test_a_search_neither_waits_for_a_writer_nor_makes_the_lock_file(capsys, sample_db,

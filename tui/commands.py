@@ -105,29 +105,21 @@ def run(args: argparse.Namespace) -> int:
 
 
 def cmd_quotes(store: Store, args: argparse.Namespace) -> int:
-    if args.search is None:
-        from store.views import quote_views
-
-        return _print_quotes(quote_views(store.bundle()), args)
     from store.search import QuoteSearch
+    from store.views import quote_views
 
     from .loading import is_small, load
 
-    if store.path is None or is_small(store):
-        from store.views import quote_views
-
+    if args.search is None or store.path is None or is_small(store):
         views = quote_views(store.bundle())
-        return _print_quotes(views, args, QuoteSearch(views))
+        return _print_quotes(views, args, None if args.search is None else QuoteSearch(views))
     # A large database is read as the explorer reads it: with what a snapshot of an
     # earlier reading says (its index, its checks), and one kept for the next search
-    # (1,000,000 quotes: 44 s a search before; 16 s with a snapshot). An index kept in
-    # step with a change since has a second segment, whose quotes score against their
-    # own segment's: the explorer lists hits in its own order, but here they are ranked.
-    loaded = load(store, lambda _: None, writes=False)
-    corpus = loaded.corpus
+    # (1,000,000 quotes: 44 s a search before; 16 s with a snapshot); an index that
+    # ranks hits as a new one would (`ranked`).
+    loaded = load(store, lambda _: None, writes=False, ranked=True)
     try:
-        index = corpus.index if corpus.index_is_one_segment else QuoteSearch(corpus.views)
-        return _print_quotes(corpus.views, args, index)
+        return _print_quotes(loaded.corpus.views, args, loaded.corpus.index)
     finally:
         sys.stdout.flush()
         if loaded.after_shown is not None:

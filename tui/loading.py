@@ -51,7 +51,8 @@ def is_small(store: Store) -> bool:
 
 
 def load(source: Store | Path, progress: Callable[[str], None],
-         shown: Callable[[Corpus], None] | None = None, writes: bool = True) -> Loaded:
+         shown: Callable[[Corpus], None] | None = None, writes: bool = True,
+         ranked: bool = False) -> Loaded:
     """Open (if given a path), read and index a database; say what is being done.
 
     A database read before, and not changed since, is read with its snapshot
@@ -69,6 +70,10 @@ def load(source: Store | Path, progress: Callable[[str], None],
 
     `writes=False`: the process reading writes nothing to the file (a command
     that reads), so the snapshot's fingerprints are taken without its lock.
+    `ranked`: the index must rank hits as a new one would (a command that
+    prints them ranked): one kept in step with a change (a second segment,
+    whose quotes score against their own) is not taken, but built anew whole,
+    and snapshotted so.
     """
     with _bulk_read(trim=False):
         if isinstance(source, Store):
@@ -92,7 +97,8 @@ def load(source: Store | Path, progress: Callable[[str], None],
             canonical=same and snap is not None and snap.canonical)
         bundle, digest = read.bundle, read.digest
         if (same and snap is not None and digest == snap.digest
-                and len(snap.order) == len(bundle.statements)):
+                and len(snap.order) == len(bundle.statements)
+                and not (ranked and snap.docs is not None)):
             warm = None
             with contextlib.suppress(Exception):  # a snapshot is a cache: else, the long way
                 warm = _from_snapshot(snap, bundle)
@@ -102,7 +108,7 @@ def load(source: Store | Path, progress: Callable[[str], None],
         views, order = ordered_views(bundle)
         corpus = Corpus(views, bundle.actors, bundle.proposals, bundle.sources)
         kept_docs = None
-        if earlier is not None and read.unchanged:
+        if earlier is not None and read.unchanged and not ranked:
             progress(f"Indexing {count:,} quotes: what changed…")
             with contextlib.suppress(Exception):  # a snapshot is a cache: else, build
                 kept_docs = _kept(earlier, read.unchanged, bundle, len(views))
