@@ -154,14 +154,19 @@ class SearchResult:
     def in_order(self) -> tuple[list[int], list[int]]:
         """Display positions (see `QuoteSearch.set_order`) of every match, ascending,
         and how many spans each has (what `spans` would return, counted from the index)."""
+        where, counts = self.in_order_arrays()
+        return where.tolist(), counts.tolist()
+
+    def in_order_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """`in_order` as arrays (int64)."""
         if not self._matches:
-            return [], []
+            return np.empty(0, np.int64), np.empty(0, np.int64)
         where = np.concatenate([m.part.order[m.docs] for m in self._matches])
         counts = np.concatenate([self._counts(m) for m in self._matches])
         if len(where) > 1 and (where[1:] < where[:-1]).any():  # else in order already
             order = np.argsort(where, kind="stable")
             where, counts = where[order], counts[order]
-        return where.tolist(), counts.tolist()
+        return where, counts
 
     def _counts(self, m: Matches) -> np.ndarray:
         """Each match's number of matched words and phrases, from the postings of

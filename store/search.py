@@ -33,6 +33,7 @@ import numpy as np
 
 from .collector import paused
 from .evaluate import evaluate
+from .glimpse import LineViews
 from .index import DocMeta, Segment
 from .models import Statement
 from .patch import PatchedViews
@@ -185,7 +186,8 @@ class QuoteSearch:
                  segment: Segment | None = None) -> None:
         """Index `views`; `progress(fraction)` hears how far the build has got. Given a
         `segment` that is their index already (`store.snapshot`), it is taken as it is."""
-        views = list(views)
+        # Views made when drawn (`store.glimpse`) stay so: listing them would make them all.
+        views = views if isinstance(views, LineViews) else list(views)
         self._lock = threading.RLock()
         self._speaker: dict[str, str] = {}
         self._main = _Part(views, 0, progress, segment)

@@ -41,7 +41,7 @@ import orjson
 
 from .index import Segment, join_words, split_words
 
-__all__ = ["KEEP", "TABLES", "Snapshot", "find", "folder", "read", "save"]
+__all__ = ["KEEP", "TABLES", "Snapshot", "find", "folder", "read", "save", "size_of"]
 
 #: Snapshots kept, the most recently used first (each about half its database's size).
 KEEP = 4
@@ -68,6 +68,9 @@ class Snapshot:
     docs: tuple[np.ndarray, np.ndarray] | None = None  # (ids, newline-joined; alive)
     #: every statement of the file was in this program's form (`Reading.canonical`)
     canonical: bool = False
+    #: the database file's size in bytes (None: not known), a quick first test of
+    #: whether the file is still this reading's (`store.glimpse`)
+    size: int | None = None
 
     def doc_ids(self) -> list[str]:
         """The statement each document of the segment stood for."""
@@ -159,7 +162,26 @@ def read(database: Path) -> Snapshot | None:
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: kept when others are dropped
-    return Snapshot(digest, order, segment, known, docs, meta.get("canonical") is True)
+    size = meta.get("size")
+    return Snapshot(digest, order, segment, known, docs, meta.get("canonical") is True,
+                    size if type(size) is int else None)
+
+
+def size_of(database: Path) -> int | None:
+    """The database file's size when the snapshot last saved for it was made (None: no
+    snapshot, or it does not say): its header alone is read, a few kilobytes. A
+    quick test of whether the file may still be that reading's, before the
+    whole snapshot is read and checked (`read`)."""
+    try:
+        with _file_for(database).open("rb") as f:
+            head = f.read(len(_MAGIC) + 8)
+            if not head.startswith(_MAGIC):
+                return None
+            meta = orjson.loads(f.read(int.from_bytes(head[len(_MAGIC):], "little")))["meta"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    size = meta.get("size") if isinstance(meta, dict) else None
+    return size if type(size) is int and meta.get("code") == _code_digest() else None
 
 
 def _count(joined: np.ndarray) -> int:
@@ -172,13 +194,14 @@ def _count(joined: np.ndarray) -> int:
 def save(database: Path, digest: str, order: np.ndarray, segment: Segment,
          known: dict[str, tuple[list[str], np.ndarray]] | None = None,
          docs: tuple[list[str], np.ndarray] | None = None, canonical: bool = False,
-         ) -> Path | None:
+         size: int | None = None) -> Path | None:
     """Keep a snapshot of this reading (best effort: a cache that cannot be written is
     no error); drop the least recently used beyond KEEP. Returns where it went.
 
     `known`: table -> its ids and their documents' fingerprints (`docs.fingerprints`);
     `docs`: for an earlier segment, the statement each document stood for and
-    which still stand (see `Snapshot`); `canonical`: see `Reading.canonical`."""
+    which still stand (see `Snapshot`); `canonical`: see `Reading.canonical`;
+    `size`: the database file's, in bytes."""
     path = _file_for(database)
     arrays = segment.to_arrays() | {
         "order": np.asarray(order, dtype=np.int32 if len(order) < 2**31 else np.int64)}
@@ -189,7 +212,7 @@ def save(database: Path, digest: str, order: np.ndarray, segment: Segment,
         arrays[f"ids:{table}"] = join_words(ids)
         arrays[f"fps:{table}"] = np.asarray(fps, dtype=np.uint64)
     meta = {"digest": digest, "code": _code_digest(), "database": str(database.resolve()),
-            "canonical": canonical}
+            "canonical": canonical, "size": size}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".snapshot.", suffix=".tmp", dir=path.parent)

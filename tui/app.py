@@ -153,14 +153,19 @@ class ExplorerApp(App[None]):
     def _readable(self, corpus: Corpus) -> None:
         """The quotes, read and checked, shown while they are indexed (a database read
         for the first time): they can be browsed; a search waits for the index,
-        and edits for the reading to end (`_loaded`)."""
+        and edits for the reading to end (`_loaded`). Or the quotes of a database
+        read before, shown and searchable from its snapshot (`store.glimpse`) while
+        the file is parsed."""
         self.corpus = corpus
+        if corpus.index_ready:  # the loader says how far it is under the list, from now on
+            self.main_screen.reading_note = "Reading the file… · edits wait"
         self.main_screen.set_corpus(corpus)
 
     def _loaded(self, store: Store, corpus: Corpus) -> None:
         # The worker waits for this: nothing has read through the store since its reading.
         self.store, self.corpus, self._loading = store, corpus, False
         self._shown = store.version()
+        self.main_screen.reading_note = ""
         self.main_screen.set_corpus(corpus)
 
     def _failed(self, message: str) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 
 from store import Store
 from store.diff import DiffRow, diff_proposals
+from store.glimpse import LineViews, Picked
 from store.history import DocChange
 from store.index import Segment
 from store.issue_codes import lookup
@@ -236,6 +237,8 @@ class Corpus:
         The list keeps the corpus order (by date, then as read) rather than the
         search's ranking, so rows do not jump about while a query is typed.
         """
+        if isinstance(self.views, LineViews):
+            return self._picked(actor_id, result)
         if result is None or result.query.is_empty:
             views = [v for v in self.views if actor_id is None or v.statement.actor_id == actor_id]
             return Filtered(views, LazySpans(views, None), None, [0] * len(views))
@@ -248,6 +251,25 @@ class Corpus:
                     if every[i].statement.actor_id == actor_id]
             views, counts = [v for v, _ in kept], [c for _, c in kept]
         return Filtered(views, LazySpans(views, result), result, counts)
+
+    def _picked(self, actor_id: str | None, result: SearchResult | None) -> Filtered:
+        """`filtered` of views made when drawn (`store.glimpse`): the rows are chosen with
+        the index's arrays (its document i is row i), and none is made until drawn."""
+        segment = self.index_segment
+        assert segment is not None and segment.n == len(self.views)  # taken with them
+        if result is None or result.query.is_empty:
+            places = np.arange(len(self.views), dtype=np.int64)
+            counts = np.zeros(len(places), dtype=np.int64)
+        else:
+            places, counts = result.in_order_arrays()
+        if actor_id is not None:
+            code = segment.actor_ids.index(actor_id) if actor_id in self.counts else -1
+            mine = segment.actor[places] == code
+            places, counts = places[mine], counts[mine]
+        views = Picked(self.views, places)
+        if result is not None and result.query.is_empty:
+            result = None
+        return Filtered(views, LazySpans(views, result), result, counts.tolist())
 
     # -- proposals -----------------------------------------------------------
     def proposal(self, proposal_id: str) -> Proposal | None:

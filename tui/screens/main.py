@@ -72,6 +72,9 @@ class MainScreen(CurationScreen):
         self.actor_id: str | None = None
         self.result: SearchResult | None = None
         self.query_text = ""
+        #: what is still read while the quotes are shown from a snapshot (`store.glimpse`):
+        #: said under the list, with the matches (see the app's `_readable`)
+        self.reading_note = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -101,7 +104,7 @@ class MainScreen(CurationScreen):
             {s: corpus.sorted_actors(s) for s in ActorSort}, corpus.counts)
         if self.query_text.strip():  # not yet indexed: searched when it is (set_corpus again)
             self.result = corpus.search(self.query_text) if corpus.index_ready else None
-        self._refilter()
+        self._refilter(same_id=True)
 
     def show_loading(self, message: str) -> None:
         """Say what is being read while a large database loads (set_corpus ends it): in
@@ -110,6 +113,10 @@ class MainScreen(CurationScreen):
         if self.corpus.views and not self.corpus.index_ready:
             waits = " · search waits" if self.query_text.strip() else ""
             quotes.border_subtitle = Content(message + waits)
+            return
+        if self.reading_note:  # shown and searchable from a snapshot, the file still parsed
+            self.reading_note = f"{message} · edits wait"
+            self._subtitle()
             return
         quotes.empty_message = message
         quotes.border_title = "Quotes …"
@@ -129,10 +136,10 @@ class MainScreen(CurationScreen):
         return self.query_one("#search", SearchInput)
 
     # -- filtering -------------------------------------------------------------
-    def _refilter(self) -> None:
+    def _refilter(self, same_id: bool = False) -> None:
         quotes = self.quote_list
         rows = self.corpus.filtered(self.actor_id, self.result)
-        quotes.show_rows(rows, keep=quotes.current)
+        quotes.show_rows(rows, keep=quotes.current, same_id=same_id)
         self._label(rows)
 
     def _label(self, rows: Filtered) -> None:
@@ -168,6 +175,8 @@ class MainScreen(CurationScreen):
                 notes.append("near matches (no exact match)")
         if result is not None:  # a half-typed filter is ignored, and says why
             notes += [one_line(p) for p in result.query.problems]
+        if self.reading_note:
+            notes.append(self.reading_note)
         self.quote_list.border_subtitle = Content(" · ".join(notes))
 
     @on(Input.Changed, "#search")

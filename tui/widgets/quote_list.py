@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import ClassVar
@@ -106,8 +107,10 @@ class QuoteList(RowList):
         self.empty_message = "No quotes in this database yet: add some with peace-tui ingest."
 
     # -- data ------------------------------------------------------------------
-    def show_rows(self, rows: Filtered, keep: QuoteView | None = None) -> None:
-        """Swap in another set of rows, keeping the cursor on `keep` if it is still there."""
+    def show_rows(self, rows: Filtered, keep: QuoteView | None = None,
+                  same_id: bool = False) -> None:
+        """Swap in another set of rows, keeping the cursor on `keep` if it is still there;
+        `same_id`: or on the row of the same statement (rows of another reading)."""
         self.rows = rows
         self._starts = [0, *accumulate(rows.counts)]
         self.match_row = None
@@ -115,7 +118,7 @@ class QuoteList(RowList):
         self._line_cache.clear()
         cursor = 0
         if keep is not None:
-            cursor = next((i for i, v in enumerate(rows.views) if v is keep), 0)
+            cursor = _place_of(rows.views, keep, same_id) or 0
         self._row_count = len(rows.views)
         self.set_row_count(len(rows.views), cursor)
 
@@ -226,3 +229,16 @@ class QuoteList(RowList):
 def _strip(content: Content, base: Style, width: int) -> Strip:
     segments = content.render_segments(base)
     return Strip(segments).extend_cell_length(width, base.rich_style)
+
+
+def _place_of(views: Sequence[QuoteView], view: QuoteView, same_id: bool) -> int | None:
+    """Where `view` is among `views` (views made when drawn know it: `store.glimpse`);
+    with `same_id`, where its statement is, if the view itself is not there."""
+    position = getattr(views, "position", None)
+    if position is not None:
+        return position(view)
+    found = next((i for i, v in enumerate(views) if v is view), None)
+    if found is None and same_id:
+        sid = view.statement.id
+        found = next((i for i, v in enumerate(views) if v.statement.id == sid), None)
+    return found

@@ -1,0 +1,139 @@
+"""A large database shown and searched from its snapshot, before its file is parsed.
+
+Opening a database of 1,000,000 quotes read before still takes 10 s: its
+file is parsed (6 s) and a million quote objects made, though the snapshot
+of its last reading (`store.snapshot`) holds its index and display order.
+When the file is that reading's, to the byte (the digest matches), and in
+lines (`store.lines`), the explorer needs neither to search it: it takes
+the snapshot's index, and reads a quote's line only when its row is drawn.
+The whole file is parsed meanwhile, for what needs all of it (edits, the
+proposals' quotes), and replaces this view of it when done.
+
+`LineViews` is a sequence of quote views made on demand, the same objects
+(equal, and each made once) as `views_in_order` makes from the parsed file.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import overload
+
+import numpy as np
+
+from .docs import objects_of, source_as_stored, statement_as_stored
+from .lines import LineTables
+from .models import Actor, Proposal, Source
+from .views import QuoteView
+
+__all__ = ["Glimpse", "LineViews", "Picked", "glimpse"]
+
+
+class LineViews(Sequence[QuoteView]):
+    """views_in_order(parsed file, order), each view made from its line when first asked.
+
+    Iterating over it makes every view: a caller that needs them all (an
+    edit, a count) waits for the parsed file instead."""
+
+    def __init__(self, lines: LineTables, order: np.ndarray, actors: dict[str, Actor]) -> None:
+        self._lines, self._order, self._actors = lines, order, actors
+        self._made: dict[int, QuoteView] = {}
+        self._sources: dict[str, Source | None] = {}
+        self._source_line: dict[str, int] | None = None
+        self._lock = threading.Lock()  # drawn on the screen's thread, searched in a worker
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, i: int) -> QuoteView: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[QuoteView]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        i = int(i)
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        with self._lock:
+            view = self._made.get(i)
+            if view is None:
+                view = self._made[i] = self._view(i)
+            return view
+
+    def __iter__(self) -> Iterator[QuoteView]:
+        return (self[i] for i in range(len(self)))
+
+    def position(self, view: QuoteView) -> int | None:
+        """Where a view made here is (None for any other object)."""
+        with self._lock:
+            return next((i for i, v in self._made.items() if v is view), None)
+
+    def _view(self, i: int) -> QuoteView:
+        doc_id, doc = self._lines.doc("statements", int(self._order[i]))
+        st = statement_as_stored(doc_id, doc)
+        return QuoteView(st, self._actors.get(st.actor_id), self._source(st.source_id))
+
+    def _source(self, source_id: str) -> Source | None:
+        if source_id not in self._sources:
+            if self._source_line is None:
+                self._source_line = self._lines.ids("sources")
+            k = self._source_line.get(source_id)
+            self._sources[source_id] = (
+                None if k is None else source_as_stored(*self._lines.doc("sources", k)))
+        return self._sources[source_id]
+
+
+class Picked(Sequence[QuoteView]):
+    """Some of a LineViews, by place (ascending): a filter or a search's rows, made only
+    when drawn."""
+
+    def __init__(self, views: LineViews, places: np.ndarray) -> None:
+        self._views, self.places = views, places
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self._views[p] for p in self.places[i].tolist()]
+        return self._views[int(self.places[i])]
+
+    def __iter__(self) -> Iterator[QuoteView]:
+        return (self._views[p] for p in self.places.tolist())
+
+    def position(self, view: QuoteView) -> int | None:
+        """Where a view is among these rows (None if it is not)."""
+        place = self._views.position(view)
+        if place is None:
+            return None
+        at = int(np.searchsorted(self.places, place))
+        return at if at < len(self.places) and self.places[at] == place else None
+
+
+class Glimpse:
+    """What the explorer needs of a database file to show it before it is parsed."""
+
+    def __init__(self, lines: LineTables, order: np.ndarray) -> None:
+        made = objects_of({t: lines.table(t) for t in ("actors", "proposals")},
+                          {Actor: "actors", Proposal: "proposals"}, as_stored=True)
+        self.actors: list[Actor] = made["actors"]
+        self.proposals: list[Proposal] = made["proposals"]
+        self.views = LineViews(lines, order, {a.id: a for a in self.actors})
+
+
+def glimpse(raw: bytes, order: np.ndarray) -> Glimpse | None:
+    """The glimpse of a file known to be valid (its snapshot's digest is of these bytes)
+    whose statements, in the file's order, `order` puts in display order; None if
+    the file is not in lines, or its statements are not one a line (`order`
+    counts them once each: a line per statement is the same count)."""
+    try:
+        lines = LineTables(raw)
+    except ValueError:
+        return None
+    if lines.count("statements") != len(order):
+        return None
+    return Glimpse(lines, order)
+

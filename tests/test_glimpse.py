@@ -1,0 +1,217 @@
+"""A large database read before is shown and searched from its snapshot and its file's
+lines (`store.glimpse`) while the file is parsed; then the parsed reading takes over."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pytest
+
+from bench.corpus import generate
+from store import Store, storage
+from store.glimpse import LineViews, Picked, glimpse
+from store.lines import LineTables
+from store.views import views_in_order
+from tests.explorer_support import settle, terminal_env, until
+from tui import loading
+from tui.app import ExplorerApp
+from tui.widgets.quote_list import QuoteList
+
+QUERIES = ["ceasefire", "of the", '"of the"', "speaker:actor-1", "ceasfire", "iss:Dev",
+           "-the", "after:2023-01-01 envoy"]
+
+
+@pytest.fixture(autouse=True)
+def _small_is_large(monkeypatch):
+    """1,200 quotes stand for a large archive here, and its file for a large file."""
+    monkeypatch.setattr(loading, "SYNC_LIMIT", 1000)
+    monkeypatch.setattr(loading, "_GLIMPSE_BYTES", 0)
+
+
+@pytest.fixture
+def archive_db(tmp_path: Path) -> Path:
+    path = tmp_path / "archive.json"
+    path.write_bytes(storage.dumps(generate(1200, seed=5)))  # in lines, as the store writes
+    return path
+
+
+def _opened_twice(path: Path, shown=None):
+    """Open once (a snapshot is kept), then again: what the second opening showed first."""
+    first = loading.load(path, lambda _: None)
+    first.after_shown()
+    seen = []
+    again = loading.load(path, lambda _: None, shown=seen.append if shown is None else shown)
+    return first.corpus, seen, again
+
+
+# -- the lines ---------------------------------------------------------------------
+def test_the_lines_of_a_file_are_its_documents(archive_db):
+    raw = archive_db.read_bytes()
+    tables, lines = orjson.loads(raw), LineTables(raw)
+    for name, docs in tables.items():
+        assert lines.count(name) == len(docs)
+        assert [lines.doc(name, k) for k in range(len(docs))] == list(docs.items())
+        assert lines.table(name) == docs
+        assert lines.ids(name) == {i: k for k, i in enumerate(docs)}
+    assert lines.count("nothing") == 0 and lines.table("nothing") == {}
+
+
+def test_an_empty_table_has_no_lines():
+    raw = storage.dumps({"actors": {}, "statements": {"st-1": {"x": "a,\\n}"}}})
+    lines = LineTables(raw)
+    assert lines.count("actors") == 0 and lines.table("actors") == {}
+    assert lines.doc("statements", 0) == ("st-1", {"x": "a,\\n}"})
+
+
+@pytest.mark.parametrize("raw", [
+    orjson.dumps({"statements": {"st-1": {}}}),  # one line: TinyDB's own form
+    b'{\n"statements":{\n"st-1":{}\n}',  # cut short
+    b'{\n"statements":{\n"st-1":{}\n}}trailing',
+    b'{\n"statements":{\n"st-1":{}',
+])
+def test_a_file_not_in_lines_is_refused(raw):
+    with pytest.raises(ValueError):
+        LineTables(raw)
+    assert glimpse(raw, np.arange(1)) is None
+
+
+# -- the views made from them ------------------------------------------------------------
+def test_views_made_from_lines_are_the_parsed_files(archive_db):
+    store = Store.open(archive_db)
+    bundle = store.bundle()
+    order = np.random.default_rng(1).permutation(len(bundle.statements))
+    found = glimpse(archive_db.read_bytes(), order)
+    assert found is not None and isinstance(found.views, LineViews)
+    parsed = views_in_order(bundle, order)
+    assert found.actors == bundle.actors and found.proposals == bundle.proposals
+    assert len(found.views) == len(parsed)
+    assert list(found.views) == parsed  # statement, speaker and source of each
+    assert found.views[5] is found.views[5] and found.views[-1] == parsed[-1]  # made once
+    assert found.views[2:4] == parsed[2:4]
+    with pytest.raises(IndexError):
+        found.views[len(parsed)]
+    # A file whose lines are not one per statement of `order` is not glimpsed.
+    assert glimpse(archive_db.read_bytes(), order[:-1]) is None
+
+
+def test_picked_rows_know_where_a_view_is(archive_db):
+    found = glimpse(archive_db.read_bytes(), np.arange(1200))
+    assert found is not None
+    rows = Picked(found.views, np.array([3, 7, 9]))
+    assert list(rows) == [found.views[3], found.views[7], found.views[9]]
+    assert rows.position(found.views[7]) == 1 and rows[1:] == [found.views[7], found.views[9]]
+    assert rows.position(found.views[8]) is None  # made, but not among them
+    assert rows.position(Store.open(archive_db).bundle().statements[0]) is None
+
+
+# -- the loader -----------------------------------------------------------------------
+def _rows(corpus, actor, query) -> tuple:
+    result = corpus.search(query) if query else None
+    rows = corpus.filtered(actor, result)
+    return ([v.statement.id for v in rows.views], list(rows.counts), rows.match_count,
+            [rows.spans[i] for i in range(min(5, len(rows.views)))])
+
+
+def test_a_second_opening_is_shown_from_its_snapshot_before_the_file_is_parsed(
+        archive_db, monkeypatch):
+    parsed_when_shown = []
+    real_open = Store.open
+    monkeypatch.setattr(Store, "open", classmethod(
+        lambda cls, *a, **k: (parsed_when_shown.append(len(seen)), real_open(*a, **k))[1]))
+    seen: list = []
+    first, _, again = _opened_twice(archive_db, seen.append)
+    assert parsed_when_shown == [0, 1]  # the first opening; the second once shown
+    (quick,) = seen
+    assert isinstance(quick.views, LineViews) and quick.index_ready
+    assert quick.counts == first.counts and quick.actors == first.actors
+    actor = next(iter(first.counts))
+    for query in ["", *QUERIES]:
+        for who in (None, actor, "nobody"):
+            assert _rows(quick, who, query) == _rows(first, who, query), (who, query)
+    # The parsed reading takes over: the same quotes, the snapshot's index.
+    assert isinstance(again.corpus.views, list) and again.corpus.views == first.views
+    assert again.corpus.index_segment is quick.index_segment
+
+
+@pytest.mark.parametrize("change", ["grown", "same size"])
+def test_a_file_changed_since_its_snapshot_is_not_glimpsed(archive_db, change):
+    first = loading.load(archive_db, lambda _: None)
+    first.after_shown()
+    raw = archive_db.read_bytes()
+    if change == "grown":
+        tables = orjson.loads(raw)
+        tables["statements"]["st-new"] = next(iter(tables["statements"].values()))
+        archive_db.write_bytes(storage.dumps(tables))
+    else:  # a word changed for another of the same length: only its digest tells
+        at = raw.index(b"ceasefire", raw.index(b"\n\"statements\":{"))
+        archive_db.write_bytes(raw[:at] + b"Ceasefire" + raw[at + 9:])
+    seen: list = []
+    loading.load(archive_db, lambda _: None, shown=seen.append)
+    assert all(not isinstance(c.views, LineViews) for c in seen)
+
+
+def test_a_file_not_in_lines_is_read_the_long_way(archive_db):
+    archive_db.write_bytes(orjson.dumps(orjson.loads(archive_db.read_bytes())))
+    _, seen, again = _opened_twice(archive_db)
+    assert seen == [] and again.corpus.index_ready  # warm, from the snapshot, parsed
+
+
+def test_a_small_file_is_not_glimpsed(archive_db, monkeypatch):
+    monkeypatch.setattr(loading, "_GLIMPSE_BYTES", archive_db.stat().st_size)
+    _, seen, _ = _opened_twice(archive_db)
+    assert seen == []
+
+
+# -- the explorer ---------------------------------------------------------------------
+@pytest.mark.usefixtures(terminal_env.__name__)
+async def test_the_explorer_searches_a_glimpse_then_the_parsed_reading_keeps_the_row(
+        archive_db, monkeypatch):
+    first = loading.load(archive_db, lambda _: None)
+    first.after_shown()
+    go, real_open = threading.Event(), Store.open
+
+    def held_open(*args, **kwargs):
+        assert go.wait(10)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr("tui.loading.Store.open", held_open)
+    monkeypatch.setattr("tui.app.SYNC_LIMIT", 1000)
+    app = ExplorerApp(path=archive_db)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            quotes = app.query_one(QuoteList)
+            await until(pilot, lambda: len(quotes.rows.views) == 1200)
+            assert isinstance(app.corpus.views, LineViews) and app._loading
+            await pilot.press("slash", *"ceasefire", "enter")
+            await until(pilot, lambda: app.main_screen.result is not None)
+            await pilot.pause()
+            want = _rows(first.corpus, None, "ceasefire")[0]
+            assert [v.statement.id for v in quotes.rows.views] == want
+            subtitle = str(quotes.border_subtitle)
+            assert "matches" in subtitle and "edits wait" in subtitle
+            await pilot.press("down", "down")
+            chosen = quotes.current
+            assert chosen is not None and chosen.statement.id == want[2]
+            await pilot.press("e")  # no edit while the file is still read
+            assert app.screen is app.main_screen
+            go.set()
+            await settle(pilot)
+            assert not app._loading and isinstance(app.corpus.views, list)
+            assert quotes.current is not chosen and quotes.current == chosen  # the same row
+            assert "edits wait" not in str(quotes.border_subtitle)
+    finally:
+        go.set()
+
+
+def test_a_snapshot_says_the_size_of_its_file_from_its_header(archive_db):
+    from store import snapshot
+
+    assert snapshot.size_of(archive_db) is None  # none yet
+    loading.load(archive_db, lambda _: None).after_shown()
+    assert snapshot.size_of(archive_db) == archive_db.stat().st_size
+    saved = next(snapshot.folder().glob("*.snapshot"))
+    saved.write_bytes(b"not a snapshot" + saved.read_bytes())
+    assert snapshot.size_of(archive_db) is None
