@@ -26,7 +26,7 @@ from .lines import LineTables
 from .models import Actor, Proposal, Source
 from .views import QuoteView
 
-__all__ = ["Glimpse", "LineViews", "Picked", "glimpse"]
+__all__ = ["LINED", "Glimpse", "LineViews", "Picked", "glimpse"]
 
 
 class LineViews(Sequence[QuoteView]):
@@ -124,16 +124,22 @@ class Glimpse:
         self.views = LineViews(lines, order, {a.id: a for a in self.actors})
 
 
-def glimpse(raw: bytes, order: np.ndarray) -> Glimpse | None:
+#: The tables whose documents a glimpse reads a line at a time.
+LINED = ("statements", "sources")
+
+
+def glimpse(raw: bytes, order: np.ndarray, ids: dict[str, np.ndarray]) -> Glimpse | None:
     """The glimpse of a file known to be valid (its snapshot's digest is of these bytes)
     whose statements, in the file's order, `order` puts in display order; None if
-    the file is not in lines, or its statements are not one a line (`order`
-    counts them once each: a line per statement is the same count)."""
+    the file is not in lines, or the documents of `LINED` are not one a line:
+    each line must start with the id `ids` (table -> the file's ids in order,
+    newline-joined, as a snapshot keeps them) says, and as many."""
     try:
         lines = LineTables(raw)
     except ValueError:
         return None
-    if lines.count("statements") != len(order):
+    if lines.count("statements") != len(order) or not all(
+            t in ids and lines.keyed_by(t, ids[t]) for t in LINED):
         return None
     return Glimpse(lines, order)
 

@@ -80,12 +80,58 @@ class LineTables:
             found[orjson.loads(raw[start:colon])] = k
         return found
 
+    def keyed_by(self, table: str, ids: np.ndarray) -> bool:
+        """Whether the table's k-th line starts with the k-th of `ids` (UTF-8, newline-
+        joined) as its key, for every k, and there are as many lines as ids: then
+        each line is that one document (a file whose documents were not one a line,
+        edited by hand, has a line that starts otherwise, or another count).
+        Compared with numpy, a slice of lines at a time (0.15 s at 1,000,000)."""
+        starts = self._starts.get(table, np.zeros(1, np.int64))
+        cuts = np.flatnonzero(ids == 10) if len(ids) else np.empty(0, np.int64)
+        count = len(cuts) + 1 if len(ids) else 0
+        if count != len(starts) - 1:
+            return False
+        if count == 0:
+            return True
+        first = np.concatenate(([0], cuts + 1))
+        length = np.concatenate((cuts, [len(ids)])) - first
+        view = np.frombuffer(self._raw, dtype=np.uint8)
+        for at in range(0, count, _LINES_AT_ONCE):
+            part = slice(at, at + _LINES_AT_ONCE)
+            if not _keys_are(view, starts[:-1][part], ids, first[part], length[part]):
+                return False
+        return True
+
     def table(self, table: str) -> dict[str, dict[str, Any]]:
         """All of a (small) table's documents, parsed at once."""
         starts = self._starts.get(table)
         if starts is None or len(starts) == 1:
             return {}
         return orjson.loads(b"{" + self._raw[int(starts[0]):int(starts[-1]) - 1] + b"}")
+
+
+#: Lines whose keys `keyed_by` compares at once (a few bytes of arrays per byte compared).
+_LINES_AT_ONCE = 1 << 17
+_QUOTE, _COLON = ord('"'), ord(":")
+
+
+def _keys_are(view: np.ndarray, starts: np.ndarray, ids: np.ndarray, first: np.ndarray,
+              length: np.ndarray) -> bool:
+    """Whether the bytes at each start are '"' + its id + '":' (the ids need no escape:
+    they are of letters, digits and . _ -, `models._ID`)."""
+    width = length + 3
+    total = int(width.sum())
+    begin = np.cumsum(width) - width
+    j = np.arange(total) - np.repeat(begin, width)  # the place within each key
+    size = np.repeat(length, width)
+    expected = np.full(total, _QUOTE, dtype=np.uint8)  # the first byte, and after the id
+    expected[j == size + 2] = _COLON
+    inside = (j >= 1) & (j <= size)
+    expected[inside] = ids[(np.repeat(first, width) + j - 1)[inside]]
+    where = np.repeat(starts, width) + j
+    if len(where) and int(where[-1]) >= len(view):
+        return False
+    return bool(np.array_equal(view[where], expected))
 
 
 def _lines_to_end(raw: bytes, start: int) -> tuple[np.ndarray, int]:

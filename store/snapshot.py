@@ -41,7 +41,7 @@ import orjson
 
 from .index import Segment, join_words, split_words
 
-__all__ = ["KEEP", "TABLES", "Snapshot", "find", "folder", "read", "save", "size_of"]
+__all__ = ["KEEP", "TABLES", "Snapshot", "find", "folder", "header", "read", "save"]
 
 #: Snapshots kept, the most recently used first (each about half its database's size).
 KEEP = 4
@@ -87,6 +87,10 @@ class Snapshot:
     def ids(self, table: str) -> list[str]:
         """The table's ids then, in the file's order."""
         return split_words(self._known[table][0]) if table in self._known else []
+
+    def joined_ids(self, table: str) -> np.ndarray | None:
+        """The table's ids then, in the file's order, newline-joined UTF-8 (None: not kept)."""
+        return self._known[table][0] if table in self._known else None
 
     def known(self, table: str) -> dict[str, int]:
         """id -> `docs.fingerprint` of each document then: all were valid. An edited
@@ -167,21 +171,21 @@ def read(database: Path) -> Snapshot | None:
                     size if type(size) is int else None)
 
 
-def size_of(database: Path) -> int | None:
-    """The database file's size when the snapshot last saved for it was made (None: no
-    snapshot, or it does not say): its header alone is read, a few kilobytes. A
-    quick test of whether the file may still be that reading's, before the
-    whole snapshot is read and checked (`read`)."""
+def header(database: Path) -> dict:
+    """What the header of the snapshot last saved for this database says (`save`'s meta;
+    {} for none, or one made by other code): a few kilobytes read. A quick test
+    of what the snapshot may be good for, before it is read and checked whole
+    (`read`): the database file's `size`, whether its index is `whole` (over
+    every statement, in display order) and of how many `statements`."""
     try:
         with _file_for(database).open("rb") as f:
             head = f.read(len(_MAGIC) + 8)
             if not head.startswith(_MAGIC):
-                return None
+                return {}
             meta = orjson.loads(f.read(int.from_bytes(head[len(_MAGIC):], "little")))["meta"]
     except (OSError, ValueError, KeyError, TypeError):
-        return None
-    size = meta.get("size") if isinstance(meta, dict) else None
-    return size if type(size) is int and meta.get("code") == _code_digest() else None
+        return {}
+    return meta if isinstance(meta, dict) and meta.get("code") == _code_digest() else {}
 
 
 def _count(joined: np.ndarray) -> int:
@@ -212,7 +216,8 @@ def save(database: Path, digest: str, order: np.ndarray, segment: Segment,
         arrays[f"ids:{table}"] = join_words(ids)
         arrays[f"fps:{table}"] = np.asarray(fps, dtype=np.uint64)
     meta = {"digest": digest, "code": _code_digest(), "database": str(database.resolve()),
-            "canonical": canonical, "size": size}
+            "canonical": canonical, "size": size, "whole": docs is None,
+            "statements": len(order)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".snapshot.", suffix=".tmp", dir=path.parent)

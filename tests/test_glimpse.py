@@ -12,8 +12,10 @@ import pytest
 
 from bench.corpus import generate
 from store import Store, storage
-from store.glimpse import LineViews, Picked, glimpse
+from store.glimpse import LINED, LineViews, Picked, glimpse
+from store.index import join_words
 from store.lines import LineTables
+from store.search import QuoteSearch
 from store.views import views_in_order
 from tests.explorer_support import settle, terminal_env, until
 from tui import loading
@@ -75,7 +77,13 @@ def test_an_empty_table_has_no_lines():
 def test_a_file_not_in_lines_is_refused(raw):
     with pytest.raises(ValueError):
         LineTables(raw)
-    assert glimpse(raw, np.arange(1)) is None
+    assert glimpse(raw, np.arange(1), {t: join_words(["st-1"]) for t in LINED}) is None
+
+
+def _ids(raw: bytes) -> dict[str, np.ndarray]:
+    """What a snapshot keeps of the file: each lined table's ids in order."""
+    tables = orjson.loads(raw)
+    return {t: join_words(list(tables[t])) for t in LINED}
 
 
 # -- the views made from them ------------------------------------------------------------
@@ -83,7 +91,8 @@ def test_views_made_from_lines_are_the_parsed_files(archive_db):
     store = Store.open(archive_db)
     bundle = store.bundle()
     order = np.random.default_rng(1).permutation(len(bundle.statements))
-    found = glimpse(archive_db.read_bytes(), order)
+    raw = archive_db.read_bytes()
+    found = glimpse(raw, order, _ids(raw))
     assert found is not None and isinstance(found.views, LineViews)
     parsed = views_in_order(bundle, order)
     assert found.actors == bundle.actors and found.proposals == bundle.proposals
@@ -94,11 +103,29 @@ def test_views_made_from_lines_are_the_parsed_files(archive_db):
     with pytest.raises(IndexError):
         found.views[len(parsed)]
     # A file whose lines are not one per statement of `order` is not glimpsed.
-    assert glimpse(archive_db.read_bytes(), order[:-1]) is None
+    assert glimpse(raw, order[:-1], _ids(raw)) is None
+
+
+def test_a_file_whose_documents_are_not_one_a_line_is_not_glimpsed(archive_db):
+    """As many lines as statements, yet one document over two lines and two on one:
+    still JSON, and the same, but its lines are not its documents."""
+    raw = archive_db.read_bytes()
+    at = raw.index(b"\n", raw.index(b'\n"statements":{') + 3)
+    first = raw.index(b"\n", at + 1)  # the end of the first statement's line
+    split = raw.index(b'"text":', first + 1)  # inside the second's
+    odd = raw[:first] + raw[first + 1:split] + b"\n" + raw[split:]
+    assert orjson.loads(odd) == orjson.loads(raw)
+    assert LineTables(odd).count("statements") == LineTables(raw).count("statements")
+    assert glimpse(odd, np.arange(1200), _ids(odd)) is None
+    archive_db.write_bytes(odd)
+    _, seen, again = _opened_twice(archive_db)
+    assert seen == [] and again.corpus.index_ready  # parsed first, from the snapshot
+    assert glimpse(raw, np.arange(1200), {"statements": _ids(raw)["statements"]}) is None
 
 
 def test_picked_rows_know_where_a_view_is(archive_db):
-    found = glimpse(archive_db.read_bytes(), np.arange(1200))
+    raw = archive_db.read_bytes()
+    found = glimpse(raw, np.arange(1200), _ids(raw))
     assert found is not None
     rows = Picked(found.views, np.array([3, 7, 9]))
     assert list(rows) == [found.views[3], found.views[7], found.views[9]]
@@ -206,12 +233,55 @@ async def test_the_explorer_searches_a_glimpse_then_the_parsed_reading_keeps_the
         go.set()
 
 
-def test_a_snapshot_says_the_size_of_its_file_from_its_header(archive_db):
+def test_a_snapshots_header_says_what_it_is_good_for(archive_db):
     from store import snapshot
 
-    assert snapshot.size_of(archive_db) is None  # none yet
+    assert snapshot.header(archive_db) == {}  # none yet
     loading.load(archive_db, lambda _: None).after_shown()
-    assert snapshot.size_of(archive_db) == archive_db.stat().st_size
+    head = snapshot.header(archive_db)
+    assert (head["size"], head["whole"], head["statements"]) == (
+        archive_db.stat().st_size, True, 1200)
+    tables = orjson.loads(archive_db.read_bytes())  # a change: the index kept in step
+    tables["statements"].pop(next(iter(tables["statements"])))
+    archive_db.write_bytes(storage.dumps(tables))
+    loading.load(archive_db, lambda _: None).after_shown()
+    assert snapshot.header(archive_db)["whole"] is False  # not glimpsed: not read for it
     saved = next(snapshot.folder().glob("*.snapshot"))
     saved.write_bytes(b"not a snapshot" + saved.read_bytes())
-    assert snapshot.size_of(archive_db) is None
+    assert snapshot.header(archive_db) == {}
+
+
+@pytest.mark.usefixtures(terminal_env.__name__)
+async def test_a_search_of_the_glimpse_answered_after_the_parsed_reading_is_dropped(
+        archive_db, monkeypatch):
+    loading.load(archive_db, lambda _: None).after_shown()
+    release, started, real_search = threading.Event(), threading.Event(), QuoteSearch.search
+
+    def slow(self, query, limit=None):
+        if isinstance(self._main.views, LineViews):
+            started.set()
+            assert release.wait(10)
+        return real_search(self, query, limit)
+
+    monkeypatch.setattr(QuoteSearch, "search", slow)
+    go, real_open = threading.Event(), Store.open
+    monkeypatch.setattr("tui.loading.Store.open",
+                        lambda *a, **k: (go.wait(10), real_open(*a, **k))[1])
+    monkeypatch.setattr("tui.app.SYNC_LIMIT", 1000)
+    app = ExplorerApp(path=archive_db)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            quotes = app.query_one(QuoteList)
+            await until(pilot, lambda: len(quotes.rows.views) == 1200)
+            await pilot.press("slash", *"peace")
+            await until(pilot, started.is_set)
+            go.set()
+            await until(pilot, lambda: not app._loading)
+            release.set()
+            await settle(pilot)
+            result = app.main_screen.result
+            assert result is not None and not any(
+                isinstance(m.part.views, LineViews) for m in result._matches)
+    finally:
+        go.set()
+        release.set()

@@ -157,8 +157,9 @@ class ExplorerApp(App[None]):
         read before, shown and searchable from its snapshot (`store.glimpse`) while
         the file is parsed."""
         self.corpus = corpus
-        if corpus.index_ready:  # the loader says how far it is under the list, from now on
-            self.main_screen.reading_note = "Reading the file… · edits wait"
+        # Searchable: the loader says how far it is under the list, with the matches.
+        self.main_screen.reading_note = "Reading the file… · edits wait" \
+            if corpus.index_ready else ""
         self.main_screen.set_corpus(corpus)
 
     def _loaded(self, store: Store, corpus: Corpus) -> None:

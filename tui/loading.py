@@ -30,7 +30,7 @@ import numpy as np
 from store import Store, StoreError, snapshot, storage
 from store.allocator import give_back, map_large_blocks
 from store.collector import paused
-from store.glimpse import glimpse
+from store.glimpse import LINED, glimpse
 from store.history import DocChange
 from store.index import Segment
 from store.models import Statement
@@ -86,7 +86,7 @@ def load(source: Store | Path, progress: Callable[[str], None],
                 quick = _glimpsed(source, saved)
                 if quick is not None:
                     shown(quick)
-                    progress(f"Reading {source.name}…")
+                    progress("Reading the file…")
             store = Store.open(source)
         count = store.count(Statement)
         # A small database is read in no time: no snapshot of it is kept, or read.
@@ -169,22 +169,27 @@ def _glimpsed(path: Path, saved: _Aside) -> Corpus | None:
     was made of, and in lines. Only a snapshot of a reading indexed whole is
     taken (`Snapshot.docs` None): its index's document i is the display's row i."""
     try:
-        size = path.stat().st_size
-        if size <= _GLIMPSE_BYTES or snapshot.size_of(path) != size:
-            return None  # small, or changed since (an ingest, an edit): not read twice
+        size, head = path.stat().st_size, snapshot.header(path)
+        if (size <= _GLIMPSE_BYTES or head.get("size") != size or head.get("whole") is not True
+                or not isinstance(n := head.get("statements"), int) or n <= SYNC_LIMIT):
+            return None  # small, changed since (an ingest, an edit), or kept in step
         raw = path.read_bytes()
     except OSError:
         return None
     # Hashing and reading the snapshot let go of the GIL: done while the lines are found.
     hashed = _Aside(storage.digest, raw)
     snap = saved.result()
-    if snap is None or snap.docs is not None or len(snap.order) <= SYNC_LIMIT:
+    try:
+        if snap is None or snap.docs is not None or hashed.result() != snap.digest:
+            return None
+        found = glimpse(raw, snap.order, {t: ids for t in LINED
+                                          if (ids := snap.joined_ids(t)) is not None})
+        if found is None:
+            return None
+        corpus = Corpus(found.views, found.actors, found.proposals)
+        corpus.take_index(snap.segment)
+    except Exception:  # a snapshot is a cache: else, the file is parsed first, as before
         return None
-    found = glimpse(raw, snap.order)
-    if hashed.result() != snap.digest or found is None:
-        return None
-    corpus = Corpus(found.views, found.actors, found.proposals)
-    corpus.take_index(snap.segment)
     return corpus
 
 

@@ -190,13 +190,17 @@ class MainScreen(CurationScreen):
 
     @work(exclusive=True, thread=True, group="search")
     def _search(self, text: str) -> None:
-        result = self.corpus.search(text)
+        corpus = self.corpus
+        result = corpus.search(text)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_result, text, result)
+            self.app.call_from_thread(self._show_result, text, result, corpus)
 
-    def _show_result(self, text: str, result: SearchResult | None) -> None:
+    def _show_result(self, text: str, result: SearchResult | None,
+                     corpus: Corpus | None = None) -> None:
         if text != self.query_text:
             return  # a newer query has been typed since: drop this one
+        if corpus is not None and corpus is not self.corpus:
+            return  # of a corpus since replaced (set_corpus searched the new one)
         self.result = result
         self._refilter()
 
