@@ -22,6 +22,7 @@ from typing import overload
 import numpy as np
 
 from .docs import objects_of, source_as_stored, statement_as_stored
+from .index import split_words
 from .lines import LineTables
 from .models import Actor, Proposal, Source
 from .views import QuoteView
@@ -35,11 +36,12 @@ class LineViews(Sequence[QuoteView]):
     Iterating over it makes every view: a caller that needs them all (an
     edit, a count) waits for the parsed file instead."""
 
-    def __init__(self, lines: LineTables, order: np.ndarray, actors: dict[str, Actor]) -> None:
+    def __init__(self, lines: LineTables, order: np.ndarray, actors: dict[str, Actor],
+                 source_line: dict[str, int]) -> None:
         self._lines, self._order, self._actors = lines, order, actors
+        self._source_line = source_line  # source id -> its line
         self._made: dict[int, QuoteView] = {}
         self._sources: dict[str, Source | None] = {}
-        self._source_line: dict[str, int] | None = None
         self._lock = threading.Lock()  # drawn on the screen's thread, searched in a worker
 
     def __len__(self) -> int:
@@ -78,8 +80,6 @@ class LineViews(Sequence[QuoteView]):
 
     def _source(self, source_id: str) -> Source | None:
         if source_id not in self._sources:
-            if self._source_line is None:
-                self._source_line = self._lines.ids("sources")
             k = self._source_line.get(source_id)
             self._sources[source_id] = (
                 None if k is None else source_as_stored(*self._lines.doc("sources", k)))
@@ -116,12 +116,14 @@ class Picked(Sequence[QuoteView]):
 class Glimpse:
     """What the explorer needs of a database file to show it before it is parsed."""
 
-    def __init__(self, lines: LineTables, order: np.ndarray) -> None:
+    def __init__(self, lines: LineTables, order: np.ndarray, source_ids: np.ndarray) -> None:
         made = objects_of({t: lines.table(t) for t in ("actors", "proposals")},
                           {Actor: "actors", Proposal: "proposals"}, as_stored=True)
         self.actors: list[Actor] = made["actors"]
         self.proposals: list[Proposal] = made["proposals"]
-        self.views = LineViews(lines, order, {a.id: a for a in self.actors})
+        # The sources' k-th line is the k-th of these ids (`glimpse` checked it).
+        source_line = {sid: k for k, sid in enumerate(split_words(source_ids))}
+        self.views = LineViews(lines, order, {a.id: a for a in self.actors}, source_line)
 
 
 #: The tables whose documents a glimpse reads a line at a time.
@@ -141,5 +143,5 @@ def glimpse(raw: bytes, order: np.ndarray, ids: dict[str, np.ndarray]) -> Glimps
     if lines.count("statements") != len(order) or not all(
             t in ids and lines.keyed_by(t, ids[t]) for t in LINED):
         return None
-    return Glimpse(lines, order)
+    return Glimpse(lines, order, ids["sources"])
 

@@ -70,16 +70,6 @@ class LineTables:
         (doc_id, doc), = orjson.loads(b"{" + self.line(table, k) + b"}").items()
         return doc_id, doc
 
-    def ids(self, table: str) -> dict[str, int]:
-        """id -> its document's line, for every document of the table (ids are short:
-        each is read from the start of its line, not the line parsed)."""
-        found = {}
-        raw = self._raw
-        for k, start in enumerate(self._starts.get(table, np.empty(1, np.int64))[:-1].tolist()):
-            colon = raw.index(b'":', start) + 1
-            found[orjson.loads(raw[start:colon])] = k
-        return found
-
     def keyed_by(self, table: str, ids: np.ndarray) -> bool:
         """Whether the table's k-th line starts with the k-th of `ids` (UTF-8, newline-
         joined) as its key, for every k, and there are as many lines as ids: then

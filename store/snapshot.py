@@ -68,9 +68,6 @@ class Snapshot:
     docs: tuple[np.ndarray, np.ndarray] | None = None  # (ids, newline-joined; alive)
     #: every statement of the file was in this program's form (`Reading.canonical`)
     canonical: bool = False
-    #: the database file's size in bytes (None: not known), a quick first test of
-    #: whether the file is still this reading's (`store.glimpse`)
-    size: int | None = None
 
     def doc_ids(self) -> list[str]:
         """The statement each document of the segment stood for."""
@@ -166,9 +163,7 @@ def read(database: Path) -> Snapshot | None:
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: kept when others are dropped
-    size = meta.get("size")
-    return Snapshot(digest, order, segment, known, docs, meta.get("canonical") is True,
-                    size if type(size) is int else None)
+    return Snapshot(digest, order, segment, known, docs, meta.get("canonical") is True)
 
 
 def header(database: Path) -> dict:

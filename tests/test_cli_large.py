@@ -42,21 +42,34 @@ def test_a_large_database_answers_as_a_small_one_and_a_snapshot_serves_the_next(
     assert _answers(capsys, sample_db) == small
 
 
+def _retag_the_top_hit(capsys, db: Path) -> str:
+    """Change the issues of the best hit for "the" (its words stay): its id."""
+    _, out, _ = run(capsys, "quotes", "--db", str(db), "--search", "the", "--json")
+    first = json.loads(out)[0]
+    top, tags = first["id"], ["HrDem"] if first["issues"] != ["HrDem"] else ["Ce"]
+    Editor(Store.open(db)).edit_quote(top, issues=tags)  # indexed again
+    return top
+
+
+def _ranked_as_when_small(capsys, db: Path, monkeypatch, top: str) -> tuple:
+    """The hits for "the" read as a large database ranked as when read as a small one
+    (an index built whole), `top` first: what the command printed."""
+    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 5000)
+    small = run(capsys, "quotes", "--db", str(db), "--search", "the", "--json")
+    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
+    large = run(capsys, "quotes", "--db", str(db), "--search", "the", "--json")
+    assert json.loads(small[1])[0]["id"] == top and large == small
+    return small
+
+
 def test_after_a_change_hits_are_ranked_as_a_new_index_ranks_them(capsys, sample_db,
                                                                    monkeypatch):
     """A change since the snapshot leaves its index in two segments, whose quotes score
     against their own segment's: the command line ranks with a whole index."""
     monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
     run(capsys, "quotes", "--db", str(sample_db), "--search", "the")  # keeps a snapshot
-    _, out, _ = run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json")
-    first = json.loads(out)[0]
-    top, tags = first["id"], ["HrDem"] if first["issues"] != ["HrDem"] else ["Ce"]
-    Editor(Store.open(sample_db)).edit_quote(top, issues=tags)  # indexed again
-    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 5000)
-    small = run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json")
-    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
-    large = run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json")
-    assert json.loads(small[1])[0]["id"] == top and large == small
+    top = _retag_the_top_hit(capsys, sample_db)
+    small = _ranked_as_when_small(capsys, sample_db, monkeypatch, top)
     # The index built anew is kept whole: the next search takes it as it is.
     assert snapshot.read(sample_db).docs is None
     assert run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json") == small
@@ -68,17 +81,10 @@ def test_a_snapshot_the_explorer_kept_in_step_is_not_what_ranks(capsys, sample_d
     segments); the command line, reading that same file, builds one anew."""
     monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
     loading.load(sample_db, lambda _: None).after_shown()
-    _, out, _ = run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json")
-    first = json.loads(out)[0]
-    top, tags = first["id"], ["HrDem"] if first["issues"] != ["HrDem"] else ["Ce"]
-    Editor(Store.open(sample_db)).edit_quote(top, issues=tags)
+    top = _retag_the_top_hit(capsys, sample_db)
     loading.load(sample_db, lambda _: None).after_shown()
     assert snapshot.read(sample_db).docs is not None  # the earlier segment, kept in step
-    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 5000)
-    small = run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json")
-    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
-    large = run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json")
-    assert json.loads(small[1])[0]["id"] == top and large == small
+    _ranked_as_when_small(capsys, sample_db, monkeypatch, top)
     assert snapshot.read(sample_db).docs is None
 
 

@@ -258,6 +258,7 @@ class Corpus:
         segment = self.index_segment
         assert segment is not None and segment.n == len(self.views)  # taken with them
         if result is None or result.query.is_empty:
+            result = None
             places = np.arange(len(self.views), dtype=np.int64)
             counts = np.zeros(len(places), dtype=np.int64)
         else:
@@ -267,8 +268,6 @@ class Corpus:
             mine = segment.actor[places] == code
             places, counts = places[mine], counts[mine]
         views = Picked(self.views, places)
-        if result is not None and result.query.is_empty:
-            result = None
         return Filtered(views, LazySpans(views, result), result, counts.tolist())
 
     # -- proposals -----------------------------------------------------------
