@@ -35,7 +35,7 @@ import numpy as np
 
 from .tokens import Tokenized
 
-__all__ = ["DocMeta", "Segment"]
+__all__ = ["DocMeta", "Segment", "bm25_weights"]
 
 _K1, _B = 1.2, 0.75  # BM25's usual constants
 _TOP = "\U0010ffff"
@@ -106,7 +106,7 @@ class Segment:
 
     def _postings(self, sorted_terms: np.ndarray, docs: np.ndarray, lengths: np.ndarray) -> None:
         """One posting per (term, document) with its count and BM25 weight."""
-        n, nv = self.n, len(self.vocab)
+        nv = len(self.vocab)
         if len(docs):
             first = np.empty(len(docs), dtype=bool)
             first[0] = True
@@ -126,18 +126,9 @@ class Segment:
         np.minimum(tf, 65535, out=tf)
         self.post_tf = tf.astype(np.uint16)
         self.off = np.searchsorted(post_term, np.arange(nv + 1)).astype(np.int64)
-        df = np.diff(self.off)
-        idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        avg = max(float(lengths.mean()) if n else 1.0, 1.0)
-        scale = (lengths / avg * _B + (1 - _B)).astype(np.float32) * _K1
         tf32 = tf.astype(np.float32)
         del tf
-        w = scale[self.post_doc]
-        w += tf32
-        np.divide(tf32, w, out=w)
-        w *= idf[post_term]
-        w *= _K1 + 1
-        self.post_w = w
+        self.post_w = bm25_weights(lengths, self.off, self.post_doc, post_term, tf32)
 
     def _filters(self, meta: DocMeta) -> None:
         n = self.n
@@ -396,6 +387,24 @@ class Segment:
 
     def issue_docs(self, code: str) -> np.ndarray:
         return self.issues.get(code, np.zeros(0, dtype=np.int32))
+
+
+def bm25_weights(lengths: np.ndarray, off: np.ndarray, post_doc: np.ndarray,
+                 post_term: np.ndarray, tf32: np.ndarray) -> np.ndarray:
+    """Each posting's BM25 weight (float32), from every document's word count, the
+    postings' offsets per term, and each posting's document, term and count (capped
+    as `post_tf` is, as float32): a segment's, built or merged, alike."""
+    n = len(lengths)
+    df = np.diff(off)
+    idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
+    avg = max(float(lengths.mean()) if n else 1.0, 1.0)
+    scale = (lengths / avg * _B + (1 - _B)).astype(np.float32) * _K1
+    w = scale[post_doc]
+    w += tf32
+    np.divide(tf32, w, out=w)
+    w *= idf[post_term]
+    w *= _K1 + 1
+    return w
 
 
 def join_words(words: list[str]) -> np.ndarray:

@@ -250,6 +250,14 @@ class QuoteSearch:
             search._set_order(views)
         return search
 
+    def parts_in_rows(self, n: int) -> list[tuple[Segment, np.ndarray]]:
+        """Each segment, with the display row each of its documents stands at now (-1:
+        dead, or not among the n shown): what `store.merge.merged` makes one segment
+        of. The rows are copies: later writes change neither them nor what they say."""
+        with self._lock:
+            return [(p.segment, np.where(p.segment.alive & (p.order < n), p.order, -1))
+                    for p in self._parts()]
+
     def is_one_segment(self, views: Sequence[QuoteView]) -> bool:
         """Whether the large segment alone holds `views`, in their order, all alive."""
         with self._lock:

@@ -46,7 +46,7 @@ __all__ = ["KEEP", "TABLES", "Snapshot", "find", "folder", "header", "read", "sa
 #: Snapshots kept, the most recently used first (each about half its database's size).
 KEEP = 4
 #: What decides what an index holds, and what is valid: a change to any makes new snapshots.
-_CODE = ("tokens.py", "query.py", "index.py", "search.py", "views.py", "snapshot.py",
+_CODE = ("tokens.py", "query.py", "index.py", "merge.py", "search.py", "views.py", "snapshot.py",
          "models.py", "docs.py", "issue_codes.py", "data/issue_codes.json")
 
 

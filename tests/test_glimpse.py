@@ -179,6 +179,51 @@ def test_a_file_changed_since_its_snapshot_is_not_glimpsed(archive_db, change):
     assert all(not isinstance(c.views, LineViews) for c in seen)
 
 
+def _ingested(tables: dict) -> None:
+    """What an ingest and a few edits do: quotes added (dated among the others), one
+    dropped, one's words changed."""
+    statements = tables["statements"]
+    ids = list(statements)
+    del statements[ids[3]]
+    statements[ids[4]]["text"] = "A ceasefire of the new kind, said the envoy."
+    statements[ids[4]]["span"] = [0, len(statements[ids[4]]["text"])]
+    for k in range(30):
+        statements[f"st-new-{k}"] = dict(statements[ids[40 * k + 7]],
+                                         text=f"Talks of the new kind, number {k}.",
+                                         span=[0, 20])
+
+
+def test_after_a_change_the_opening_after_next_is_a_glimpse_again(archive_db, monkeypatch):
+    """The opening after a change keeps the index in step (the earlier segment, some
+    quotes dead, and the new ones apart); the snapshot it saves is of the two made
+    one (`store.merge`), so the next opening is shown before the file is parsed,
+    and answers as a reading indexed anew."""
+    loading.load(archive_db, lambda _: None).after_shown()
+    tables = orjson.loads(archive_db.read_bytes())
+    _ingested(tables)
+    archive_db.write_bytes(storage.dumps(tables))
+    changed = loading.load(archive_db, lambda _: None)
+    assert changed.after_shown.func is loading._keep_merged  # kept in step ...
+    assert len(changed.corpus.index._parts()) == 2
+    changed.after_shown()  # ... and saved made one
+    seen: list = []
+    again = loading.load(archive_db, lambda _: None, shown=seen.append)
+    (quick,) = seen
+    assert isinstance(quick.views, LineViews) and len(quick.views) == 1229
+    with monkeypatch.context() as m:  # the reading as indexed anew, with no snapshot
+        m.setattr(loading.snapshot, "read", lambda database: None)
+        m.setattr(loading.snapshot, "save", lambda *a: None)
+        fresh = loading.load(archive_db, lambda _: None).corpus
+    actor = next(iter(fresh.counts))
+    assert quick.counts == fresh.counts
+    for query in ["", "new kind", *QUERIES]:
+        for who in (None, actor):
+            assert _rows(quick, who, query) == _rows(fresh, who, query), (who, query)
+        ranked = [(h.view.statement.id, h.score) for h in quick.search(query).top(20)]
+        assert ranked == [(h.view.statement.id, h.score) for h in fresh.search(query).top(20)]
+    assert again.corpus.index_segment is quick.index_segment
+
+
 def test_a_file_not_in_lines_is_read_the_long_way(archive_db):
     archive_db.write_bytes(orjson.dumps(orjson.loads(archive_db.read_bytes())))
     _, seen, again = _opened_twice(archive_db)
@@ -239,7 +284,7 @@ async def test_the_explorer_searches_a_glimpse_then_the_parsed_reading_keeps_the
         go.set()
 
 
-def test_a_snapshots_header_says_what_it_is_good_for(archive_db):
+def test_a_snapshots_header_says_what_it_is_good_for(archive_db, monkeypatch):
     from store import snapshot
 
     assert snapshot.header(archive_db) == {}  # none yet
@@ -250,6 +295,7 @@ def test_a_snapshots_header_says_what_it_is_good_for(archive_db):
     tables = orjson.loads(archive_db.read_bytes())  # a change: the index kept in step
     tables["statements"].pop(next(iter(tables["statements"])))
     archive_db.write_bytes(storage.dumps(tables))
+    monkeypatch.setattr(loading, "merged", lambda *a: None)  # and not made whole
     loading.load(archive_db, lambda _: None).after_shown()
     assert snapshot.header(archive_db)["whole"] is False  # not glimpsed: not read for it
     saved = next(snapshot.folder().glob("*.snapshot"))

@@ -122,9 +122,11 @@ def test_a_changed_file_is_read_with_what_is_still_true_of_its_snapshot(archive_
     monkeypatch.setattr(loading.Corpus, "build_index",  # a build, not a call that finds one
                         lambda self, *a: (self.index_ready or built.append(1)) or real(self, *a))
     again = _load(archive_db)
-    assert not built  # brought in step, and kept so: the earlier segment and what stands
-    assert again.after_shown.func is loading._keep and again.after_shown.args[-1] is not None
-    assert _matches(again.corpus) == _matches(_without_snapshots(archive_db, monkeypatch).corpus)
+    assert not built  # brought in step: the earlier segment and what stands
+    assert again.after_shown.func is loading._keep_merged  # then saved made one
+    fresh = _without_snapshots(archive_db, monkeypatch).corpus
+    assert _matches(again.corpus) == _matches(fresh)
+    assert snapshot.header(archive_db)["whole"] is True
     built.clear()  # the reading without snapshots built its own
     # Opened again unchanged: from that snapshot, no document checked, nothing sorted.
     checked = []
@@ -136,12 +138,23 @@ def test_a_changed_file_is_read_with_what_is_still_true_of_its_snapshot(archive_
     third = _load(archive_db)
     assert third.after_shown.func is loading._release and not built
     assert not [c for c in checked if c.startswith("st-")]
-    assert _matches(third.corpus) == _matches(again.corpus)
+    assert _reading(third.corpus) == _reading(fresh)  # made one: ranked as a new build
     # And changed once more: from the renewed snapshot.
     _edit(archive_db, lambda t: t["statements"].pop(next(iter(t["statements"]))))
     fourth = _load(archive_db)
-    assert not built and fourth.after_shown.func is loading._keep
+    assert not built and fourth.after_shown.func is loading._keep_merged
     assert _matches(fourth.corpus) == _matches(_without_snapshots(archive_db, monkeypatch).corpus)
+
+
+def test_segments_that_cannot_be_made_one_are_kept_in_step(archive_db, monkeypatch):
+    _load(archive_db)
+    _edit(archive_db, _small_changes)
+    monkeypatch.setattr(loading, "merged", lambda *a: None)
+    _load(archive_db)
+    assert snapshot.header(archive_db)["whole"] is False
+    again = _load(archive_db)  # from the earlier segment, kept in step
+    assert again.after_shown.func is loading._release
+    assert _matches(again.corpus) == _matches(_without_snapshots(archive_db, monkeypatch).corpus)
 
 
 def test_a_changed_document_is_checked_again(archive_db):

@@ -33,6 +33,7 @@ from store.collector import paused
 from store.glimpse import LINED, glimpse
 from store.history import DocChange
 from store.index import Segment
+from store.merge import merged
 from store.models import Statement
 from store.search import QuoteSearch, SyncPlan
 from store.views import ordered_views, views_in_order
@@ -121,7 +122,9 @@ def load(source: Store | Path, progress: Callable[[str], None],
             with contextlib.suppress(Exception):  # a snapshot is a cache: else, build
                 kept_docs = _kept(earlier, read.unchanged, bundle, len(views))
         if kept_docs is not None and earlier is not None:
-            corpus.take_search(QuoteSearch.from_earlier(earlier.segment, *kept_docs, views))
+            search = QuoteSearch.from_earlier(earlier.segment, *kept_docs, views)
+            corpus.take_search(search)
+            in_rows = search.parts_in_rows(len(views))  # as read: before any edit
         else:
             if shown is not None:
                 corpus.counts  # noqa: B018 - counted here, not on the screen's first draw
@@ -151,8 +154,8 @@ def load(source: Store | Path, progress: Callable[[str], None],
                                              prints, canonical=read.canonical, locked=writes,
                                              size=size))
     if kept_docs is not None and earlier is not None:  # the earlier segment, kept in step
-        return Loaded(store, corpus, partial(_keep, store, digest, np.asarray(order),
-                                             earlier.segment, prints, kept_docs,
+        return Loaded(store, corpus, partial(_keep_merged, store, digest, np.asarray(order),
+                                             in_rows, earlier.segment, prints, kept_docs,
                                              canonical=read.canonical, locked=writes,
                                              size=size))
     return Loaded(store, corpus, partial(_release, store))
@@ -253,6 +256,24 @@ def _keep(store: Store, digest: str, order: np.ndarray, segment: Segment,
         return
     snapshot.save(store.path, digest, order, segment, prints, docs, canonical, size)
     give_back()  # the writer's 16 MB buffers: ~35 MB kept at 100,000 otherwise
+
+
+def _keep_merged(store: Store, digest: str, order: np.ndarray,
+                 in_rows: list[tuple[Segment, np.ndarray]], segment: Segment,
+                 prints: dict[str, tuple[list[str], np.ndarray]] | None,
+                 docs: tuple[list[str], np.ndarray], **how: Any) -> None:
+    """`_keep` a reading whose index was kept in step with a change (`from_earlier`):
+    its segments made one (`store.merge`: 4-6 s at 1,000,000 quotes, in arrays), so
+    the snapshot is of an index built whole and the next opening is a glimpse
+    (`_glimpsed`); kept in step as it is if they cannot be."""
+    whole = None
+    with paused(), contextlib.suppress(Exception):  # a snapshot is a cache
+        whole = merged(in_rows, len(order))
+    del in_rows
+    if whole is not None:
+        _keep(store, digest, order, whole, prints, None, **how)
+    else:
+        _keep(store, digest, order, segment, prints, docs, **how)
 
 
 @dataclass(frozen=True, slots=True)
