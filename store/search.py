@@ -207,7 +207,12 @@ class QuoteSearch:
         with the index (a tuple per quote: 0.07-0.3 s at 100,000, and searching never
         looks at it)."""
         if self._where_made is None:
-            self._where_made = _places(self._main)
+            where = _places(self._main)
+            if self._fresh:  # numbered before this was made (`from_earlier`)
+                assert self._delta is not None
+                where.update(zip((v.statement.id for v in self._fresh),
+                                 zip(repeat(None), self._delta.order.tolist()), strict=True))
+            self._where_made = where
         return self._where_made
 
     @_where.setter
@@ -232,22 +237,28 @@ class QuoteSearch:
 
         A statement that was not kept stands in as one with no words, dead: the
         earlier objects are not at hand, and nothing reads a dead one's."""
-        by_id = {v.statement.id: v for v in views}
+        row = {v.statement.id: i for i, v in enumerate(views)}
+        rows = np.fromiter((row.get(sid, -1) for sid in ids), dtype=np.int64, count=len(ids))
+        del row
         # Kept, and among `views`: a document kept for a statement not there would
         # answer searches with a stand-in.
-        standing = [ok and sid in by_id for sid, ok in zip(ids, kept, strict=True)]
-        actor_of = [segment.actor_ids[a] for a in segment.actor.tolist()]
-        then = [by_id[sid] if ok else _gone(sid, actor)
-                for sid, ok, actor in zip(ids, standing, actor_of, strict=True)]
+        standing = np.asarray(kept, dtype=bool) & (rows >= 0)
+        then = [views[r] for r in np.where(standing, rows, 0).tolist()]
+        for k in np.flatnonzero(~standing).tolist():
+            then[k] = _gone(ids[k], segment.actor_ids[segment.actor[k]])
         search = cls(then, segment=segment)
-        segment.kill(~np.asarray(standing, dtype=bool))
-        staying = {sid for sid, ok in zip(ids, standing, strict=True) if ok}
-        with search._lock:
-            for v in views:
-                if v.statement.id not in staying:
-                    search._add(v)
+        segment.kill(~standing)
+        indexed = np.zeros(len(views), dtype=bool)
+        indexed[rows[standing]] = True
+        new_rows = np.flatnonzero(~indexed)
+        with search._lock:  # numbered as `_set_order(views)` would, without a pass per quote
+            search._main.order = np.where(standing, rows, len(views))
+            search._fresh = [views[r] for r in new_rows.tolist()]
+            if search._fresh:
+                search._delta = _Part(search._fresh, 0)
+                search._delta.order = new_rows.astype(np.int64)
+            search._set_speakers(_speaker_texts(views))
             search._version += 1
-            search._set_order(views)
         return search
 
     def parts_in_rows(self, n: int) -> list[tuple[Segment, np.ndarray]]:

@@ -75,16 +75,26 @@ def test_after_a_change_hits_are_ranked_as_a_new_index_ranks_them(capsys, sample
     assert run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json") == small
 
 
-def test_a_snapshot_the_explorer_kept_in_step_is_not_what_ranks(capsys, sample_db,
-                                                                monkeypatch):
-    """The explorer keeps an index brought in step with a change as it is (two
-    segments); the command line, reading that same file, builds one anew."""
+@pytest.mark.parametrize("made_one", [True, False])
+def test_a_snapshot_the_explorer_saved_after_a_change_ranks_as_a_new_build(
+        capsys, sample_db, monkeypatch, made_one):
+    """After a change the explorer saves its index made one (`store.merge`): the command
+    line takes it as it is, and ranks as a new index would. When it could not be
+    made one, the explorer keeps it in step (two segments), and the command line,
+    reading that same file, builds one anew."""
     monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
     loading.load(sample_db, lambda _: None).after_shown()
     top = _retag_the_top_hit(capsys, sample_db)
-    loading.load(sample_db, lambda _: None).after_shown()
-    assert snapshot.read(sample_db).docs is not None  # the earlier segment, kept in step
+    with monkeypatch.context() as m:
+        if not made_one:
+            m.setattr(loading, "merged", lambda *a: None)
+        loading.load(sample_db, lambda _: None).after_shown()
+    assert (snapshot.read(sample_db).docs is None) is made_one
+    built = []
+    real = Segment.__init__
+    monkeypatch.setattr(Segment, "__init__", lambda *a: built.append(1) or real(*a))
     _ranked_as_when_small(capsys, sample_db, monkeypatch, top)
+    assert len(built) == (1 if made_one else 2)  # the small reading's; the large one's too
     assert snapshot.read(sample_db).docs is None
 
 

@@ -377,3 +377,25 @@ def test_an_earlier_index_drops_what_it_says_stands_but_is_gone(sample):
     word = views[0].statement.text.split()[0]
     assert gone not in index and len(index) == len(rest)
     assert all(h.view.statement.id != gone for h in index.search(word).hits)
+
+
+def test_an_earlier_index_brought_in_step_keeps_in_step_with_later_writes(sample):
+    """from_earlier numbers the new quotes without a table of every quote's place; the
+    table, made at the first write, has them, so writes after it find them."""
+    views = quote_views(sample)
+    old, new = views[:15], views[15:]
+    earlier = QuoteSearch(old).main_segment
+    shown = new[:2] + old + new[2:]  # the new quotes among the others
+    index = QuoteSearch.from_earlier(earlier, [v.statement.id for v in old],
+                                     [k != 3 for k in range(len(old))], shown)
+    assert len(index) == len(shown) and all(v.statement.id in index for v in shown)
+    assert index.remove(new[0].statement.id) and index.remove(old[5].statement.id)
+    index.add(old[5])
+    now = [v for v in shown if v is not new[0]]
+    index.set_order(now)
+    fresh = QuoteSearch(now)
+    for q in ("russia", "peace", "the", "ukraine talks"):
+        got, want = index.search(q), fresh.search(q)
+        assert sorted(h.view.statement.id for h in got.hits) == \
+            sorted(h.view.statement.id for h in want.hits), q
+        assert [list(a) for a in got.in_order()] == [list(a) for a in want.in_order()], q
