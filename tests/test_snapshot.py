@@ -471,3 +471,13 @@ def test_a_file_changed_before_its_fingerprints_are_taken_is_not_parsed_again(
     monkeypatch.setattr(storage_module, "_parse", lambda raw: parsed.append(1) or real(raw))
     loaded.after_shown()
     assert parsed == [] and snapshot.read(archive_db) is None
+
+
+def test_a_changed_file_is_shown_before_its_index_is_brought_in_step(archive_db):
+    _load(archive_db)
+    _edit(archive_db, _small_changes)
+    seen = []
+    loaded = loading.load(archive_db, lambda _: None,
+                          shown=lambda c: seen.append((c, c.index_ready, c._counts is not None)))
+    assert seen == [(loaded.corpus, False, True)]  # browsable, counted, not yet searchable
+    assert loaded.corpus.index_ready and loaded.after_shown.func is loading._keep_merged

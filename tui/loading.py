@@ -122,9 +122,17 @@ def load(source: Store | Path, progress: Callable[[str], None],
             with contextlib.suppress(Exception):  # a snapshot is a cache: else, build
                 kept_docs = _kept(earlier, read.unchanged, bundle, len(views))
         if kept_docs is not None and earlier is not None:
-            search = QuoteSearch.from_earlier(earlier.segment, *kept_docs, views)
-            corpus.take_search(search)
-            in_rows = search.parts_in_rows(len(views))  # as read: before any edit
+            if shown is not None:  # browsed while the index is brought in step (4 s at 1M)
+                corpus.counts  # noqa: B018 - counted here, not on the screen's first draw
+                corpus.expect_index()
+            try:
+                if shown is not None:
+                    shown(corpus)
+                search = QuoteSearch.from_earlier(earlier.segment, *kept_docs, views)
+                corpus.take_search(search)
+                in_rows = search.parts_in_rows(len(views))  # as read: before any edit
+            finally:
+                corpus.index_settled()
         else:
             if shown is not None:
                 corpus.counts  # noqa: B018 - counted here, not on the screen's first draw
