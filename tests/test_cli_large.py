@@ -69,10 +69,28 @@ def test_after_a_change_hits_are_ranked_as_a_new_index_ranks_them(capsys, sample
     monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
     run(capsys, "quotes", "--db", str(sample_db), "--search", "the")  # keeps a snapshot
     top = _retag_the_top_hit(capsys, sample_db)
+    built = []
+    real = Segment.__init__
+    monkeypatch.setattr(Segment, "__init__",
+                        lambda self, tok, meta, *a: built.append(len(meta.dates))
+                        or real(self, tok, meta, *a))
     small = _ranked_as_when_small(capsys, sample_db, monkeypatch, top)
+    # The small reading built its index of 21 quotes; the large one indexed the changed
+    # quote alone, and made the earlier segment and that one one, not built all anew.
+    assert built == [21, 1]
     # The index built anew is kept whole: the next search takes it as it is.
     assert snapshot.read(sample_db).docs is None
     assert run(capsys, "quotes", "--db", str(sample_db), "--search", "the", "--json") == small
+
+
+def test_after_a_change_segments_that_cannot_be_made_one_are_built_anew(capsys, sample_db,
+                                                                        monkeypatch):
+    monkeypatch.setattr("tui.loading.SYNC_LIMIT", 0)
+    run(capsys, "quotes", "--db", str(sample_db), "--search", "the")  # keeps a snapshot
+    top = _retag_the_top_hit(capsys, sample_db)
+    monkeypatch.setattr(loading, "merged", lambda *a: None)
+    _ranked_as_when_small(capsys, sample_db, monkeypatch, top)
+    assert snapshot.read(sample_db).docs is None
 
 
 @pytest.mark.parametrize("made_one", [True, False])
