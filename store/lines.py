@@ -14,6 +14,7 @@ snapshot made of these very bytes says so). A file that is not in lines
 
 from __future__ import annotations
 
+from hashlib import blake2b
 from typing import Any
 
 import numpy as np
@@ -70,16 +71,17 @@ class LineTables:
         (doc_id, doc), = orjson.loads(b"{" + self.line(table, k) + b"}").items()
         return doc_id, doc
 
-    def keyed_by(self, table: str, ids: np.ndarray) -> bool:
+    def keyed_by(self, table: str, ids: np.ndarray, first_lines: bool = False) -> bool:
         """Whether the table's k-th line starts with the k-th of `ids` (UTF-8, newline-
         joined) as its key, for every k, and there are as many lines as ids: then
         each line is that one document (a file whose documents were not one a line,
         edited by hand, has a line that starts otherwise, or another count).
+        `first_lines`: more lines may follow (documents added since).
         Compared with numpy, a slice of lines at a time (0.15 s at 1,000,000)."""
         starts = self._starts.get(table, np.zeros(1, np.int64))
         cuts = np.flatnonzero(ids == 10) if len(ids) else np.empty(0, np.int64)
         count = len(cuts) + 1 if len(ids) else 0
-        if count != len(starts) - 1:
+        if count > len(starts) - 1 or (count < len(starts) - 1 and not first_lines):
             return False
         if count == 0:
             return True
@@ -88,7 +90,25 @@ class LineTables:
         view = np.frombuffer(self._raw, dtype=np.uint8)
         for at in range(0, count, _LINES_AT_ONCE):
             part = slice(at, at + _LINES_AT_ONCE)
-            if not _keys_are(view, starts[:-1][part], ids, first[part], length[part]):
+            if not _keys_are(view, starts[:count][part], ids, first[part], length[part]):
+                return False
+        return True
+
+    def same_documents(self, table: str, prints: np.ndarray) -> bool:
+        """Whether the table's first lines hold documents with these fingerprints
+        (`docs.fingerprint`: of the document's JSON, which is the line after its key),
+        in order; read a slice at a time, and no further than the first that differs
+        (1.4 s at 1,000,000 when all are the same)."""
+        starts = self._starts.get(table, np.zeros(1, np.int64))
+        if len(prints) > len(starts) - 1:
+            return False
+        raw = self._raw
+        for at in range(0, len(prints), _LINES_AT_ONCE):
+            found = np.fromiter(
+                (_print(raw, int(a), int(b)) for a, b in
+                 zip(starts[at:at + _LINES_AT_ONCE], starts[at + 1:at + 1 + _LINES_AT_ONCE],
+                     strict=False)), dtype=np.uint64, count=min(_LINES_AT_ONCE, len(prints) - at))
+            if not np.array_equal(found, prints[at:at + _LINES_AT_ONCE]):
                 return False
         return True
 
@@ -100,6 +120,15 @@ class LineTables:
         return orjson.loads(b"{" + self._raw[int(starts[0]):int(starts[-1]) - 1] + b"}")
 
 
+def _print(raw: bytes, start: int, stop: int) -> int:
+    """`docs.fingerprint` of the document whose line is raw[start:stop] (its newline and
+    maybe a comma at the end; its key, of letters, digits and . _ -, then ':', first)."""
+    end = stop - 2 if raw[stop - 2] == _COMMA else stop - 1
+    value = raw[raw.index(b'":', start, end) + 2:end]
+    return int.from_bytes(blake2b(value, digest_size=8).digest(), "little")
+
+
+_COMMA = ord(",")
 #: Lines whose keys `keyed_by` compares at once (a few bytes of arrays per byte compared).
 _LINES_AT_ONCE = 1 << 17
 _QUOTE, _COLON = ord('"'), ord(":")

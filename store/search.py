@@ -33,7 +33,7 @@ import numpy as np
 
 from .collector import paused
 from .evaluate import evaluate
-from .glimpse import LineViews
+from .glimpse import LineViews, Picked
 from .index import DocMeta, Segment
 from .models import Statement
 from .patch import PatchedViews
@@ -187,7 +187,7 @@ class QuoteSearch:
         """Index `views`; `progress(fraction)` hears how far the build has got. Given a
         `segment` that is their index already (`store.snapshot`), it is taken as it is."""
         # Views made when drawn (`store.glimpse`) stay so: listing them would make them all.
-        views = views if isinstance(views, LineViews) else list(views)
+        views = views if isinstance(views, LineViews | Picked) else list(views)
         self._lock = threading.RLock()
         self._speaker: dict[str, str] = {}
         self._main = _Part(views, 0, progress, segment)
@@ -258,6 +258,24 @@ class QuoteSearch:
                 search._delta = _Part(search._fresh, 0)
                 search._delta.order = new_rows.astype(np.int64)
             search._set_speakers(_speaker_texts(views))
+            search._version += 1
+        return search
+
+    @classmethod
+    def with_new(cls, segment: Segment, views: LineViews, earlier_rows: np.ndarray,
+                 new_views: list[QuoteView], new_rows: np.ndarray) -> QuoteSearch:
+        """A snapshot's index, whose document i is now row earlier_rows[i] of `views`,
+        and the new quotes (at `new_rows`) indexed apart (`store.grown`): for
+        searching a grown file before it is parsed; the parsed reading's replaces it.
+        No quote is made but those drawn and the new ones."""
+        search = cls(Picked(views, earlier_rows), segment=segment)
+        with search._lock:
+            search._main.order = np.asarray(earlier_rows, dtype=np.int64)
+            search._fresh = list(new_views)
+            if search._fresh:
+                search._note_speakers(search._fresh)
+                search._delta = _Part(search._fresh, 0)
+                search._delta.order = np.asarray(new_rows, dtype=np.int64)
             search._version += 1
         return search
 

@@ -89,6 +89,11 @@ class Snapshot:
         """The table's ids then, in the file's order, newline-joined UTF-8 (None: not kept)."""
         return self._known[table][0] if table in self._known else None
 
+    def prints(self, table: str) -> np.ndarray | None:
+        """The fingerprints of the table's documents then, in the file's order (None:
+        not kept)."""
+        return self._known[table][1] if table in self._known else None
+
     def known(self, table: str) -> dict[str, int]:
         """id -> `docs.fingerprint` of each document then: all were valid. An edited
         file's documents that are still the same need not be checked again."""

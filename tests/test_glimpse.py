@@ -162,21 +162,74 @@ def test_a_second_opening_is_shown_from_its_snapshot_before_the_file_is_parsed(
     assert again.corpus.index_segment is quick.index_segment
 
 
-@pytest.mark.parametrize("change", ["grown", "same size"])
+@pytest.mark.parametrize("change", ["same size", "edited", "removed", "source edited"])
 def test_a_file_changed_since_its_snapshot_is_not_glimpsed(archive_db, change):
+    """Not but by growing: an earlier statement or source changed or gone means the
+    snapshot's index and order no longer hold, and the file is parsed first."""
     first = loading.load(archive_db, lambda _: None)
     first.after_shown()
     raw = archive_db.read_bytes()
-    if change == "grown":
-        tables = orjson.loads(raw)
-        tables["statements"]["st-new"] = next(iter(tables["statements"].values()))
-        archive_db.write_bytes(storage.dumps(tables))
-    else:  # a word changed for another of the same length: only its digest tells
+    if change == "same size":  # a word changed for another of the same length
         at = raw.index(b"ceasefire", raw.index(b"\n\"statements\":{"))
         archive_db.write_bytes(raw[:at] + b"Ceasefire" + raw[at + 9:])
+    else:
+        tables = orjson.loads(raw)
+        _appended(tables)  # grown too, but not only
+        statements = list(tables["statements"].values())
+        if change == "edited":
+            statements[600]["context"] = "said at the talks"
+        elif change == "removed":
+            del tables["statements"][next(iter(tables["statements"]))]
+        else:
+            next(iter(tables["sources"].values()))["title"] = "Another title"
+        archive_db.write_bytes(storage.dumps(tables))
     seen: list = []
     loading.load(archive_db, lambda _: None, shown=seen.append)
     assert all(not isinstance(c.views, LineViews) for c in seen)
+
+
+def _appended(tables: dict) -> None:
+    """What an ingest does: a source and its quotes added after the others, dated among
+    them; an actor's spellings and a new actor."""
+    sources, statements, actors = tables["sources"], tables["statements"], tables["actors"]
+    some = list(sources.values())[len(sources) // 2]
+    sources["src-new"] = dict(some, title="A new article")
+    actor = next(iter(actors))
+    actors[actor]["aliases"] = [*actors[actor]["aliases"], "Another Spelling"]
+    actors["act-new"] = dict(actors[actor], id="act-new", name="Someone New", aliases=[])
+    earlier = list(statements.values())
+    for k in range(25):
+        text = f"Talks of the new kind, number {k}, on the ceasefire."
+        statements[f"st-new-{k}"] = dict(earlier[40 * k + 3], text=text, span=[0, len(text)],
+                                         source_id="src-new" if k % 2 else
+                                         earlier[40 * k + 3]["source_id"],
+                                         actor_id="act-new" if k % 5 == 0 else actor)
+
+
+def test_a_grown_file_is_shown_from_its_snapshot_before_it_is_parsed(archive_db, monkeypatch):
+    """An ingest's change: the earlier lines as they were, new ones after them. The
+    glimpse is the snapshot's index and order, the new quotes placed among them and
+    indexed apart: the rows, counts and searches of a reading of the whole file."""
+    loading.load(archive_db, lambda _: None).after_shown()
+    tables = orjson.loads(archive_db.read_bytes())
+    _appended(tables)
+    archive_db.write_bytes(storage.dumps(tables))
+    seen: list = []
+    again = loading.load(archive_db, lambda _: None, shown=seen.append)
+    (quick,) = seen  # searchable at once, and kept until all is read and indexed
+    assert isinstance(quick.views, LineViews) and quick.index_ready
+    assert len(quick.views) == 1225
+    with monkeypatch.context() as m:  # the reading of the whole file, with no snapshot
+        m.setattr(loading.snapshot, "read", lambda database: None)
+        m.setattr(loading.snapshot, "save", lambda *a: None)
+        fresh = loading.load(archive_db, lambda _: None).corpus
+    assert [v.statement.id for v in quick.views] == [v.statement.id for v in fresh.views]
+    assert list(quick.views) == fresh.views  # joined to the new actors and sources
+    assert quick.counts == fresh.counts and quick.actors == fresh.actors
+    for query in ["", "new kind", "speaker:someone", *QUERIES]:
+        for who in (None, "act-new", next(iter(fresh.counts))):
+            assert _rows(quick, who, query) == _rows(fresh, who, query), (who, query)
+    assert again.corpus.views == fresh.views
 
 
 def _ingested(tables: dict) -> None:

@@ -112,6 +112,9 @@ class Corpus:
         self._expected: threading.Event | None = None  # see expect_index
         #: (the views before, the change) when this corpus is another's patched (`patched`)
         self._patched: tuple[list[QuoteView], PatchedViews] | None = None
+        #: each row's speaker (a number) and the speakers' ids, for a glimpse whose index
+        #: is not one segment in display order (`take_grown`)
+        self._row_actors: tuple[np.ndarray, list[str]] | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -190,6 +193,23 @@ class Corpus:
             per = np.bincount(segment.actor, minlength=len(segment.actor_ids)).tolist()
             self._counts = {a: c for a, c in zip(segment.actor_ids, per, strict=True) if c}
 
+    def take_grown(self, search: QuoteSearch, segment: Segment, earlier_rows: np.ndarray,
+                   new_rows: np.ndarray) -> None:
+        """Take the index of a glimpse of a grown file (`QuoteSearch.with_new`): the
+        snapshot's `segment`, its documents now at `earlier_rows`, and new quotes at
+        `new_rows`; each row's speaker is told from the arrays and the new views."""
+        ids = list(segment.actor_ids)
+        number = {a: k for k, a in enumerate(ids)}
+        codes = np.empty(len(self.views), dtype=np.int32)
+        codes[earlier_rows] = segment.actor
+        codes[new_rows] = [number.setdefault(self.views[r].statement.actor_id, len(number))
+                           for r in new_rows.tolist()]
+        ids = list(number)
+        per = np.bincount(codes, minlength=len(ids)).tolist()
+        self._counts = {a: c for a, c in zip(ids, per, strict=True) if c}
+        self._row_actors = codes, ids
+        self._search = search
+
     def take_search(self, search: QuoteSearch) -> None:
         """Take an index of these views made some other way (`QuoteSearch.from_earlier`)."""
         self._search = search
@@ -255,8 +275,12 @@ class Corpus:
     def _picked(self, actor_id: str | None, result: SearchResult | None) -> Filtered:
         """`filtered` of views made when drawn (`store.glimpse`): the rows are chosen with
         the index's arrays (its document i is row i), and none is made until drawn."""
-        segment = self.index_segment
-        assert segment is not None and segment.n == len(self.views)  # taken with them
+        if self._row_actors is not None:  # a grown file's (`take_grown`)
+            speaker, speakers = self._row_actors
+        else:  # the index's document i is row i
+            segment = self.index_segment
+            assert segment is not None and segment.n == len(self.views)  # taken with them
+            speaker, speakers = segment.actor, segment.actor_ids
         if result is None or result.query.is_empty:
             result = None
             places = np.arange(len(self.views), dtype=np.int64)
@@ -264,8 +288,8 @@ class Corpus:
         else:
             places, counts = result.in_order_arrays()
         if actor_id is not None:
-            code = segment.actor_ids.index(actor_id) if actor_id in self.counts else -1
-            mine = segment.actor[places] == code
+            code = speakers.index(actor_id) if actor_id in self.counts else -1
+            mine = speaker[places] == code
             places, counts = places[mine], counts[mine]
         views = Picked(self.views, places)
         return Filtered(views, LazySpans(views, result), result, counts.tolist())

@@ -31,6 +31,7 @@ from store import Store, StoreError, snapshot, storage
 from store.allocator import give_back, map_large_blocks
 from store.collector import paused
 from store.glimpse import LINED, glimpse
+from store.grown import grown
 from store.history import DocChange
 from store.index import Segment
 from store.merge import merged
@@ -88,6 +89,8 @@ def load(source: Store | Path, progress: Callable[[str], None],
                 if quick is not None:
                     shown(quick)
                     progress("Reading the file…")
+                    # Searchable already: shown again only once all is read (`Loaded`).
+                    shown = _counted_only
             store = Store.open(source)
         count = store.count(Statement)
         # A small database is read in no time: no snapshot of it is kept, or read.
@@ -186,31 +189,42 @@ def _glimpsed(path: Path, saved: _Aside) -> Corpus | None:
     """The corpus of a database read before, made from its snapshot (being read in
     `saved`) before its file is parsed (`store.glimpse`: 1,000,000 quotes
     searchable in 2 s, not 10), if the file is to the byte the one the snapshot
-    was made of, and in lines. Only a snapshot of a reading indexed whole is
-    taken (`Snapshot.docs` None): its index's document i is the display's row i."""
+    was made of, and in lines; or if it only grew since (`store.grown`: an
+    ingest). Only a snapshot of a reading indexed whole is taken (`Snapshot.docs`
+    None): its index's document i is the snapshot's display row i."""
     try:
         size, head = path.stat().st_size, snapshot.header(path)
-        if (size <= _GLIMPSE_BYTES or head.get("size") != size or head.get("whole") is not True
+        if (size <= _GLIMPSE_BYTES or head.get("whole") is not True
                 or not isinstance(n := head.get("statements"), int) or n <= SYNC_LIMIT):
-            return None  # small, changed since (an ingest, an edit), or kept in step
+            return None  # small, or kept in step
         raw = path.read_bytes()
     except OSError:
         return None
     # Hashing and reading the snapshot let go of the GIL: done while the lines are found.
-    hashed = _Aside(storage.digest, raw)
+    hashed = _Aside(storage.digest, raw) if head.get("size") == size else None
     snap = saved.result()
     try:
-        if snap is None or snap.docs is not None or hashed.result() != snap.digest:
+        if snap is None or snap.docs is not None:
             return None
-        found = glimpse(raw, snap.order, {t: ids for t in LINED
-                                          if (ids := snap.joined_ids(t)) is not None})
-        if found is None:
+        ids = {t: joined for t in LINED if (joined := snap.joined_ids(t)) is not None}
+        if hashed is not None and hashed.result() == snap.digest:
+            found = glimpse(raw, snap.order, ids)
+            if found is None:
+                return None
+            corpus = Corpus(found.views, found.actors, found.proposals)
+            corpus.take_index(snap.segment)
+            return corpus
+        more = grown(raw, snap.order, ids, {t: fps for t in LINED
+                                            if (fps := snap.prints(t)) is not None})
+        if more is None:
             return None
-        corpus = Corpus(found.views, found.actors, found.proposals)
-        corpus.take_index(snap.segment)
+        corpus = Corpus(more.views, more.actors, more.proposals)
+        corpus.take_grown(QuoteSearch.with_new(snap.segment, more.views, more.earlier_rows,
+                                               more.new_views, more.new_rows),
+                          snap.segment, more.earlier_rows, more.new_rows)
+        return corpus
     except Exception:  # a snapshot is a cache: else, the file is parsed first, as before
         return None
-    return corpus
 
 
 def _from_snapshot(snap: snapshot.Snapshot, bundle) -> Corpus:
@@ -247,6 +261,11 @@ def _kept(earlier: snapshot.Snapshot, same: dict[str, set[str]], bundle, count: 
     if count - standing > limit or len(ids) - standing > limit:  # new, or dead
         return None
     return ids, alive
+
+
+def _counted_only(corpus: Corpus) -> None:
+    """What `load` shows a corpus with once a glimpse is on screen: nothing (the glimpse
+    stays until the reading is done), its counts made in the worker all the same."""
 
 
 def _release(store: Store) -> None:
