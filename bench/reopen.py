@@ -9,7 +9,9 @@ copy of a generated archive, with snapshots in a temporary folder:
 - warm: the same file again, read with its snapshot;
 - changed: 50 quotes added and one deleted (what a small ingest does), read
   with what is still true of the snapshot (and a snapshot of that kept);
-- again: the changed file opened again, from that snapshot (glimpsed if large).
+- again: the changed file opened again, from that snapshot (glimpsed if large);
+- grown: 50 quotes only added (an ingest), then again (glimpsed if large:
+  `store.grown`, then `store.glimpse`).
 
 `searchable` is when a corpus that answers searches was shown (before `ready`
 when the file is glimpsed from its snapshot: `store.glimpse`, files over 128
@@ -78,6 +80,17 @@ def main() -> None:
         path.write_bytes(dumps(tables))  # as an ingest through the store writes it
         del tables, statements
         opening("changed")
+        opening("again")
+        tables = orjson.loads(path.read_bytes())
+        statements = tables["statements"]
+        ids = list(statements)
+        for k in range(50):  # only added, after the others: what an ingest writes
+            text = f"Newer statement {k} on the ceasefire talks."
+            statements[f"st-newer-{k}"] = dict(statements[ids[2 * k]], text=text,
+                                               span=[0, len(text)])
+        path.write_bytes(dumps(tables))
+        del tables, statements
+        opening("grown")
         opening("again")
 
 
