@@ -3,6 +3,7 @@ lines (`store.glimpse`) while the file is parsed; then the parsed reading takes 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import orjson
 import pytest
 
 from bench.corpus import generate
-from store import Store, storage
+from store import Store, StoreError, storage
 from store.glimpse import LINED, LineViews, Picked, glimpse
 from store.index import join_words
 from store.lines import LineTables
@@ -209,7 +210,8 @@ def _appended(tables: dict) -> None:
 def test_a_grown_file_is_shown_from_its_snapshot_before_it_is_parsed(archive_db, monkeypatch):
     """An ingest's change: the earlier lines as they were, new ones after them. The
     glimpse is the snapshot's index and order, the new quotes placed among them and
-    indexed apart: the rows, counts and searches of a reading of the whole file."""
+    indexed apart: the rows, counts and searches (but for typos: `store.grown`) of a
+    reading of the whole file."""
     loading.load(archive_db, lambda _: None).after_shown()
     tables = orjson.loads(archive_db.read_bytes())
     _appended(tables)
@@ -387,3 +389,105 @@ async def test_a_search_of_the_glimpse_answered_after_the_parsed_reading_is_drop
     finally:
         go.set()
         release.set()
+
+
+def _not_glimpsed(path: Path) -> bool:
+    seen: list = []
+    with contextlib.suppress(StoreError):  # what the long way says of a file it refuses
+        loading.load(path, lambda _: None, shown=seen.append)
+    return all(not isinstance(c.views, LineViews) for c in seen)
+
+
+def _new_statement(tables: dict, sid: str, **fields) -> None:
+    text = fields.pop("text", f"Brand new words {sid} on the ceasefire.")
+    tables["statements"][sid] = {**list(tables["statements"].values())[1], "text": text,
+                                 "span": [0, len(text)], **fields}
+
+
+def _grown_to(path: Path, change, replace: tuple[bytes, bytes] = (b"", b"")) -> None:
+    """Opened once (a snapshot kept), then grown by `change` (maybe its bytes edited)."""
+    loading.load(path, lambda _: None).after_shown()
+    tables = orjson.loads(path.read_bytes())
+    change(tables)
+    raw = storage.dumps(tables)
+    path.write_bytes(raw.replace(*replace) if replace[0] else raw)
+
+
+def test_a_grown_file_of_what_the_store_would_not_write_is_read_the_long_way(archive_db):
+    """A dangling reference, an invalid new quote: the parse says what is wrong."""
+    _grown_to(archive_db, lambda t: (_new_statement(t, "st-a", actor_id="nobody"),
+                                     _new_statement(t, "st-b", span=[9, 3])))
+    assert _not_glimpsed(archive_db)
+
+
+@pytest.mark.parametrize("case", ["an earlier id", "twice among the new", "a source twice",
+                                  "an earlier source's id"])
+def test_a_grown_file_with_an_id_twice_is_read_the_long_way(archive_db, case):
+    """Parsed, a file keeps one document of an id (the later, at the earlier's place);
+    its lines hold both."""
+    if case == "an earlier id":
+        _grown_to(archive_db, lambda t: _new_statement(t, "st-dup"),
+                  (b'\n"st-dup":', b'\n"' + _statement_ids(archive_db)[5] + b'":'))
+    elif case == "twice among the new":
+        _grown_to(archive_db, lambda t: (_new_statement(t, "st-a", text="   "),
+                                         _new_statement(t, "st-b")), (b'\n"st-a":', b'\n"st-b":'))
+    elif case == "an earlier source's id":  # one no statement names
+        tables = orjson.loads(archive_db.read_bytes())
+        tables["sources"]["src-lonely"] = next(iter(tables["sources"].values()))
+        archive_db.write_bytes(storage.dumps(tables))
+        first = b"src-lonely"
+
+        def one_more(tables):
+            tables["sources"]["src-new"] = dict(next(iter(tables["sources"].values())),
+                                                published="2029-01-01")
+            _new_statement(tables, "st-new", source_id="src-lonely")  # which one?
+
+        _grown_to(archive_db, one_more, (b'\n"src-new":', b'\n"' + first + b'":'))
+    else:
+        def two_sources(tables):
+            some = next(iter(tables["sources"].values()))
+            tables["sources"]["src-a"] = dict(some, published="2001-01-01")
+            tables["sources"]["src-b"] = dict(some, published="2029-01-01")
+            _new_statement(tables, "st-new", source_id="src-b")
+
+        _grown_to(archive_db, two_sources, (b'\n"src-a":', b'\n"src-b":'))
+    assert _not_glimpsed(archive_db)
+
+
+def _statement_ids(path: Path) -> list[bytes]:
+    return [i.encode() for i in orjson.loads(path.read_bytes())["statements"]]
+
+
+def test_a_new_source_earlier_statements_named_is_read_the_long_way(archive_db):
+    """A statement naming a source the file lacked is undated; the source added, it is
+    dated and moves: the snapshot's order no longer holds."""
+    tables = orjson.loads(archive_db.read_bytes())
+    for k, st in enumerate(tables["statements"].values()):
+        if k % 50 == 0:
+            st["source_id"] = "src-ghost"
+    archive_db.write_bytes(storage.dumps(tables))
+
+    def ghost_found(tables):
+        tables["sources"]["src-ghost"] = dict(next(iter(tables["sources"].values())),
+                                              published="2030-06-01")
+        _new_statement(tables, "st-new")
+
+    _grown_to(archive_db, ghost_found)
+    assert _not_glimpsed(archive_db)
+
+
+@pytest.mark.parametrize("case", ["newer schema", "no schema", "much new"])
+def test_a_grown_file_of_another_schema_or_much_grown_is_read_the_long_way(
+        archive_db, monkeypatch, case):
+    def grow(tables):
+        _new_statement(tables, "st-new")
+        if case == "newer schema":
+            tables["meta"]["schema"]["schema_version"] = 99
+        elif case == "no schema":
+            del tables["meta"]
+
+    _grown_to(archive_db, grow)
+    if case == "much new":
+        monkeypatch.setattr("store.grown._MOST_NEW_FLOOR", 0)
+        monkeypatch.setattr("store.grown._MOST_NEW", 0)
+    assert _not_glimpsed(archive_db)

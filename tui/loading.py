@@ -264,8 +264,9 @@ def _kept(earlier: snapshot.Snapshot, same: dict[str, set[str]], bundle, count: 
 
 
 def _counted_only(corpus: Corpus) -> None:
-    """What `load` shows a corpus with once a glimpse is on screen: nothing (the glimpse
-    stays until the reading is done), its counts made in the worker all the same."""
+    """What `load` shows a corpus with once a glimpse is on screen: nothing, the glimpse
+    stays until the reading is done (`load` counts the corpus's quotes before it
+    shows one, in the worker, all the same)."""
 
 
 def _release(store: Store) -> None:
