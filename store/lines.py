@@ -15,6 +15,7 @@ snapshot made of these very bytes says so). A file that is not in lines
 from __future__ import annotations
 
 from hashlib import blake2b
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -111,6 +112,29 @@ class LineTables:
             if not np.array_equal(found, prints[at:at + _LINES_AT_ONCE]):
                 return False
         return True
+
+    def ids(self, table: str) -> list[str]:
+        """Each line's key, in order (ids are of letters, digits and . _ -: no escapes)."""
+        raw, starts = self._raw, self._starts.get(table, np.zeros(1, np.int64))
+        return [raw[a + 1:raw.index(b'"', a + 1)].decode() for a in starts[:-1].tolist()]
+
+    def prints(self, table: str) -> np.ndarray:
+        """Each line's document's fingerprint (`docs.fingerprint`), in order."""
+        starts = self._starts.get(table, np.zeros(1, np.int64)).tolist()
+        raw = self._raw
+        return np.fromiter((_print(raw, a, b) for a, b in pairwise(starts)),
+                           dtype=np.uint64, count=len(starts) - 1)
+
+    def lines_holding(self, table: str, needle: bytes) -> np.ndarray:
+        """The lines of the table that hold these bytes (bytes.find: GBs a second)."""
+        starts = self._starts.get(table)
+        if starts is None or len(starts) < 2:
+            return np.zeros(0, dtype=np.int64)
+        found, at, end = [], int(starts[0]), int(starts[-1])
+        while (at := self._raw.find(needle, at, end)) >= 0:
+            found.append(at)
+            at += len(needle)
+        return np.unique(np.searchsorted(starts, found, side="right") - 1).astype(np.int64)
 
     def first_lines_hold(self, table: str, k: int, needle: bytes) -> bool:
         """Whether the table's first k lines hold these bytes anywhere (bytes.find: a

@@ -24,6 +24,7 @@ statement is re-indexed a bounded number of times).
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -264,13 +265,21 @@ class QuoteSearch:
     @classmethod
     def with_new(cls, segment: Segment, views: LineViews, earlier_rows: np.ndarray,
                  new_views: list[QuoteView], new_rows: np.ndarray) -> QuoteSearch:
-        """A snapshot's index, whose document i is now row earlier_rows[i] of `views`,
-        and the new quotes (at `new_rows`) indexed apart (`store.grown`): for
+        """A snapshot's index, whose document i is now row earlier_rows[i] of `views`
+        (-1: changed or gone), and the new quotes (at `new_rows`) indexed apart
+        (`store.grown`): for
         searching a grown file before it is parsed; the parsed reading's replaces it.
         No quote is made but those drawn and the new ones."""
-        search = cls(Picked(views, earlier_rows), segment=segment)
+        dead = np.asarray(earlier_rows) < 0
+        if dead.any():  # its own copy to mark them in: the snapshot's is read again after
+            alive, segment = segment.alive.copy(), copy.copy(segment)
+            segment._fresh_state()  # its own marks and lock
+            segment.alive, segment.all_alive = alive, bool(alive.all())
+            segment.kill(dead)
+        rows = np.where(dead, 0, earlier_rows).astype(np.int64)  # a dead one is never read
+        search = cls(Picked(views, rows), segment=segment)
         with search._lock:
-            search._main.order = np.asarray(earlier_rows, dtype=np.int64)
+            search._main.order = np.where(dead, len(views), rows)
             search._fresh = list(new_views)
             if search._fresh:
                 search._note_speakers(search._fresh)

@@ -163,10 +163,31 @@ def test_a_second_opening_is_shown_from_its_snapshot_before_the_file_is_parsed(
     assert again.corpus.index_segment is quick.index_segment
 
 
-@pytest.mark.parametrize("change", ["same size", "edited", "removed", "source edited"])
-def test_a_file_changed_since_its_snapshot_is_not_glimpsed(archive_db, change):
-    """Not but by growing: an earlier statement or source changed or gone means the
-    snapshot's index and order no longer hold, and the file is parsed first."""
+def _as_read_whole(path: Path, monkeypatch):
+    """The glimpse the explorer is shown first, and the reading of the whole file with
+    no snapshot; the glimpse must show what the reading does."""
+    seen: list = []
+    again = loading.load(path, lambda _: None, shown=seen.append)
+    (quick,) = seen  # searchable at once, and kept until all is read and indexed
+    assert isinstance(quick.views, LineViews) and quick.index_ready
+    with monkeypatch.context() as m:
+        m.setattr(loading.snapshot, "read", lambda database: None)
+        m.setattr(loading.snapshot, "save", lambda *a: None)
+        fresh = loading.load(path, lambda _: None).corpus
+    assert [v.statement.id for v in quick.views] == [v.statement.id for v in fresh.views]
+    assert list(quick.views) == fresh.views  # joined to the actors and sources as now
+    assert quick.counts == fresh.counts and quick.actors == fresh.actors
+    assert again.corpus.views == fresh.views
+    return quick, fresh
+
+
+@pytest.mark.parametrize("change", ["same size", "edited", "removed", "source edited",
+                                    "source gone"])
+def test_a_file_changed_since_its_snapshot_is_glimpsed_as_read_whole(archive_db, monkeypatch,
+                                                                      change):
+    """Documents edited or removed (and more added): the statements that stand keep
+    their place and their index entry; the changed ones, and those of a source
+    changed or gone, are placed and indexed anew."""
     first = loading.load(archive_db, lambda _: None)
     first.after_shown()
     raw = archive_db.read_bytes()
@@ -175,18 +196,38 @@ def test_a_file_changed_since_its_snapshot_is_not_glimpsed(archive_db, change):
         archive_db.write_bytes(raw[:at] + b"Ceasefire" + raw[at + 9:])
     else:
         tables = orjson.loads(raw)
-        _appended(tables)  # grown too, but not only
+        _appended(tables)
         statements = list(tables["statements"].values())
         if change == "edited":
             statements[600]["context"] = "said at the talks"
+            statements[700]["text"] = "A ceasefire of the new kind, said the envoy."
+            statements[700]["span"] = [0, len(statements[700]["text"])]
         elif change == "removed":
-            del tables["statements"][next(iter(tables["statements"]))]
+            for sid in list(tables["statements"])[:40:3]:
+                del tables["statements"][sid]
+        elif change == "source edited":
+            source = next(iter(tables["sources"].values()))
+            source["published"] = "2031-01-01"  # its quotes move to the end
         else:
-            next(iter(tables["sources"].values()))["title"] = "Another title"
+            gone = list(tables["sources"])[7]
+            for sid in [k for k, d in tables["statements"].items() if d["source_id"] == gone]:
+                del tables["statements"][sid]
+            del tables["sources"][gone]
         archive_db.write_bytes(storage.dumps(tables))
-    seen: list = []
-    loading.load(archive_db, lambda _: None, shown=seen.append)
-    assert all(not isinstance(c.views, LineViews) for c in seen)
+    quick, fresh = _as_read_whole(archive_db, monkeypatch)
+    for query in ["", "new kind", *QUERIES]:
+        for who in (None, next(iter(fresh.counts))):
+            assert _rows(quick, who, query) == _rows(fresh, who, query), (who, query)
+
+
+def test_a_file_whose_earlier_documents_moved_is_read_the_long_way(archive_db):
+    loading.load(archive_db, lambda _: None).after_shown()
+    tables = orjson.loads(archive_db.read_bytes())
+    statements = tables["statements"]
+    first = next(iter(statements))
+    statements[first] = statements.pop(first)  # the first now last
+    archive_db.write_bytes(storage.dumps(tables))
+    assert _not_glimpsed(archive_db)
 
 
 def _appended(tables: dict) -> None:
@@ -216,22 +257,11 @@ def test_a_grown_file_is_shown_from_its_snapshot_before_it_is_parsed(archive_db,
     tables = orjson.loads(archive_db.read_bytes())
     _appended(tables)
     archive_db.write_bytes(storage.dumps(tables))
-    seen: list = []
-    again = loading.load(archive_db, lambda _: None, shown=seen.append)
-    (quick,) = seen  # searchable at once, and kept until all is read and indexed
-    assert isinstance(quick.views, LineViews) and quick.index_ready
+    quick, fresh = _as_read_whole(archive_db, monkeypatch)
     assert len(quick.views) == 1225
-    with monkeypatch.context() as m:  # the reading of the whole file, with no snapshot
-        m.setattr(loading.snapshot, "read", lambda database: None)
-        m.setattr(loading.snapshot, "save", lambda *a: None)
-        fresh = loading.load(archive_db, lambda _: None).corpus
-    assert [v.statement.id for v in quick.views] == [v.statement.id for v in fresh.views]
-    assert list(quick.views) == fresh.views  # joined to the new actors and sources
-    assert quick.counts == fresh.counts and quick.actors == fresh.actors
     for query in ["", "new kind", "speaker:someone", *QUERIES]:
         for who in (None, "act-new", next(iter(fresh.counts))):
             assert _rows(quick, who, query) == _rows(fresh, who, query), (who, query)
-    assert again.corpus.views == fresh.views
 
 
 def _ingested(tables: dict) -> None:
@@ -458,9 +488,9 @@ def _statement_ids(path: Path) -> list[bytes]:
     return [i.encode() for i in orjson.loads(path.read_bytes())["statements"]]
 
 
-def test_a_new_source_earlier_statements_named_is_read_the_long_way(archive_db):
+def test_a_new_source_earlier_statements_named_moves_them(archive_db, monkeypatch):
     """A statement naming a source the file lacked is undated; the source added, it is
-    dated and moves: the snapshot's order no longer holds."""
+    dated and moves: placed anew, as a changed quote is."""
     tables = orjson.loads(archive_db.read_bytes())
     for k, st in enumerate(tables["statements"].values()):
         if k % 50 == 0:
@@ -473,7 +503,8 @@ def test_a_new_source_earlier_statements_named_is_read_the_long_way(archive_db):
         _new_statement(tables, "st-new")
 
     _grown_to(archive_db, ghost_found)
-    assert _not_glimpsed(archive_db)
+    quick, fresh = _as_read_whole(archive_db, monkeypatch)
+    assert _rows(quick, None, "ceasefire") == _rows(fresh, None, "ceasefire")
 
 
 @pytest.mark.parametrize("case", ["newer schema", "no schema", "much new"])

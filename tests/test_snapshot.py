@@ -481,3 +481,23 @@ def test_a_changed_file_is_shown_before_its_index_is_brought_in_step(archive_db)
                           shown=lambda c: seen.append((c, c.index_ready, c._counts is not None)))
     assert seen == [(loaded.corpus, False, True)]  # browsable, counted, not yet searchable
     assert loaded.corpus.index_ready and loaded.after_shown.func is loading._keep_merged
+
+
+def test_quotes_of_a_source_gone_are_dated_again(archive_db, monkeypatch):
+    """A source removed while quotes still name it: they are undated now, and placed
+    and indexed anew, not left with the gone source's date."""
+    _load(archive_db)
+
+    def drop_a_dated_source(tables):
+        named = {d["source_id"] for d in tables["statements"].values() if d["said_on"] is None}
+        gone = next(k for k, d in tables["sources"].items()
+                    if k in named and d["published"] and d["published"] > "2023-06-01")
+        del tables["sources"][gone]
+
+    _edit(archive_db, drop_a_dated_source)
+    again = _load(archive_db).corpus
+    fresh = _without_snapshots(archive_db, monkeypatch).corpus
+    assert _matches(again) == _matches(fresh)
+    for q in ("after:2023-06-01", "before:2023-06-02"):  # the gone source's date no more
+        assert [list(a) for a in again.search(q).in_order()] == \
+            [list(a) for a in fresh.search(q).in_order()], q

@@ -196,12 +196,13 @@ class Corpus:
     def take_grown(self, search: QuoteSearch, segment: Segment, earlier_rows: np.ndarray,
                    new_rows: np.ndarray) -> None:
         """Take the index of a glimpse of a grown file (`QuoteSearch.with_new`): the
-        snapshot's `segment`, its documents now at `earlier_rows`, and new quotes at
+        snapshot's `segment`, its documents now at `earlier_rows` (-1: gone), new at
         `new_rows`; each row's speaker is told from the arrays and the new views."""
         ids = list(segment.actor_ids)
         number = {a: k for k, a in enumerate(ids)}
         codes = np.empty(len(self.views), dtype=np.int32)
-        codes[earlier_rows] = segment.actor
+        standing = earlier_rows >= 0
+        codes[earlier_rows[standing]] = segment.actor[standing]
         codes[new_rows] = [number.setdefault(self.views[r].statement.actor_id, len(number))
                            for r in new_rows.tolist()]
         ids = list(number)

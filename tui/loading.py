@@ -251,7 +251,9 @@ def _kept(earlier: snapshot.Snapshot, same: dict[str, set[str]], bundle, count: 
     (`same`: so are its words, speaker, tags and date); None when so much is
     dead or new that building the index anew is as quick."""
     ids = earlier.doc_ids()
-    redated = {s.id for s in bundle.sources} - same["sources"]
+    now = {s.id for s in bundle.sources}
+    # A source new, changed or gone re-dates the statements naming it (gone: undated).
+    redated = (now - same["sources"]) | (set(earlier.ids("sources")) - now)
     moved = {st.id for st in bundle.statements if st.source_id in redated} if redated else set()
     same_statements = same["statements"] - moved
     alive = earlier.alive() & np.fromiter((sid in same_statements for sid in ids),
