@@ -165,7 +165,7 @@ def _same_as(lines: LineTables, table: str, joined: np.ndarray, earlier: list[st
     was = np.full(count, -1, dtype=np.int64)
     if lines.keyed_by(table, joined, first_lines=True) and lines.same_documents(table, prints):
         was[:len(prints)] = np.arange(len(prints))  # grown only: an ingest's change
-        more = lines.ids(table)[len(prints):] if count > len(prints) else []
+        more = lines.ids(table, len(prints))
         known = set(earlier) if more else set()
         return None if len(set(more)) != len(more) or known.intersection(more) else was
     now = lines.ids(table)

@@ -113,10 +113,11 @@ class LineTables:
                 return False
         return True
 
-    def ids(self, table: str) -> list[str]:
-        """Each line's key, in order (ids are of letters, digits and . _ -: no escapes)."""
+    def ids(self, table: str, first: int = 0) -> list[str]:
+        """Each line's key from line `first` on, in order (ids are of letters, digits and
+        . _ -: no escapes)."""
         raw, starts = self._raw, self._starts.get(table, np.zeros(1, np.int64))
-        return [raw[a + 1:raw.index(b'"', a + 1)].decode() for a in starts[:-1].tolist()]
+        return [raw[a + 1:raw.index(b'"', a + 1)].decode() for a in starts[first:-1].tolist()]
 
     def prints(self, table: str) -> np.ndarray:
         """Each line's document's fingerprint (`docs.fingerprint`), in order."""
