@@ -254,12 +254,8 @@ class QuoteSearch:
         new_rows = np.flatnonzero(~indexed)
         with search._lock:  # numbered as `_set_order(views)` would, without a pass per quote
             search._main.order = np.where(standing, rows, len(views))
-            search._fresh = [views[r] for r in new_rows.tolist()]
-            if search._fresh:
-                search._delta = _Part(search._fresh, 0)
-                search._delta.order = new_rows.astype(np.int64)
+            search._number_apart([views[r] for r in new_rows.tolist()], new_rows)
             search._set_speakers(_speaker_texts(views))
-            search._version += 1
         return search
 
     @classmethod
@@ -267,9 +263,8 @@ class QuoteSearch:
                  new_views: list[QuoteView], new_rows: np.ndarray) -> QuoteSearch:
         """A snapshot's index, whose document i is now row earlier_rows[i] of `views`
         (-1: changed or gone), and the new quotes (at `new_rows`) indexed apart
-        (`store.grown`): for
-        searching a grown file before it is parsed; the parsed reading's replaces it.
-        No quote is made but those drawn and the new ones."""
+        (`store.grown`): for searching a changed file before it is parsed; the parsed
+        reading's replaces it. No quote is made but those drawn and the new ones."""
         dead = np.asarray(earlier_rows) < 0
         if dead.any():  # its own copy to mark them in: the snapshot's is read again after
             alive, segment = segment.alive.copy(), copy.copy(segment)
@@ -280,13 +275,19 @@ class QuoteSearch:
         search = cls(Picked(views, rows), segment=segment)
         with search._lock:
             search._main.order = np.where(dead, len(views), rows)
-            search._fresh = list(new_views)
-            if search._fresh:
-                search._note_speakers(search._fresh)
-                search._delta = _Part(search._fresh, 0)
-                search._delta.order = np.asarray(new_rows, dtype=np.int64)
-            search._version += 1
+            search._number_apart(new_views, new_rows)
+            search._note_speakers(new_views)
         return search
+
+    def _number_apart(self, views: list[QuoteView], rows: np.ndarray) -> None:
+        """Index `views`, at display rows `rows`, in the small segment at once: what
+        `_add` and `_set_order` would do, without the table of every quote's place
+        (`_where`, made from the parts when first needed)."""
+        self._fresh = list(views)
+        if self._fresh:
+            self._delta = _Part(self._fresh, 0)
+            self._delta.order = np.asarray(rows, dtype=np.int64)
+        self._version += 1
 
     def parts_in_rows(self, n: int) -> list[tuple[Segment, np.ndarray]]:
         """Each segment, with the display row each of its documents stands at now (-1:

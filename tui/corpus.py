@@ -87,6 +87,13 @@ class IssueQuotes:
     views: list[QuoteView]
 
 
+def _counted(speaker: np.ndarray, speakers: list[str]) -> dict[str, int]:
+    """actor id -> how many quotes, from each quote's speaker as a number into `speakers`
+    (an index's arrays: no pass over the quotes)."""
+    per = np.bincount(speaker, minlength=len(speakers)).tolist()
+    return {a: c for a, c in zip(speakers, per, strict=True) if c}
+
+
 def issue_label(code: str) -> str:
     found = lookup(code)
     return f"{code} {found.name}" if found else code
@@ -190,12 +197,11 @@ class Corpus:
         """`counts` from an index of every view: its arrays, not a count over the quotes
         (at 1,000,000, 0.5 s holding the GIL, on the screen's first draw)."""
         if self._counts is None and segment.n == len(self.views):
-            per = np.bincount(segment.actor, minlength=len(segment.actor_ids)).tolist()
-            self._counts = {a: c for a, c in zip(segment.actor_ids, per, strict=True) if c}
+            self._counts = _counted(segment.actor, segment.actor_ids)
 
     def take_grown(self, search: QuoteSearch, segment: Segment, earlier_rows: np.ndarray,
                    new_rows: np.ndarray) -> None:
-        """Take the index of a glimpse of a grown file (`QuoteSearch.with_new`): the
+        """Take the index of a glimpse of a changed file (`QuoteSearch.with_new`): the
         snapshot's `segment`, its documents now at `earlier_rows` (-1: gone), new at
         `new_rows`; each row's speaker is told from the arrays and the new views."""
         ids = list(segment.actor_ids)
@@ -206,8 +212,7 @@ class Corpus:
         codes[new_rows] = [number.setdefault(self.views[r].statement.actor_id, len(number))
                            for r in new_rows.tolist()]
         ids = list(number)
-        per = np.bincount(codes, minlength=len(ids)).tolist()
-        self._counts = {a: c for a, c in zip(ids, per, strict=True) if c}
+        self._counts = _counted(codes, ids)
         self._row_actors = codes, ids
         self._search = search
 

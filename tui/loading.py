@@ -189,9 +189,10 @@ def _glimpsed(path: Path, saved: _Aside) -> Corpus | None:
     """The corpus of a database read before, made from its snapshot (being read in
     `saved`) before its file is parsed (`store.glimpse`: 1,000,000 quotes
     searchable in 2 s, not 10), if the file is to the byte the one the snapshot
-    was made of, and in lines; or if it only grew since (`store.grown`: an
-    ingest). Only a snapshot of a reading indexed whole is taken (`Snapshot.docs`
-    None): its index's document i is the snapshot's display row i."""
+    was made of, and in lines; or if its documents that stand are still in their
+    order (`store.grown`: an ingest, an edit). Only a snapshot of a reading indexed
+    whole is taken (`Snapshot.docs` None): its index's document i is the
+    snapshot's display row i."""
     try:
         size, head = path.stat().st_size, snapshot.header(path)
         if (size <= _GLIMPSE_BYTES or head.get("whole") is not True
@@ -308,7 +309,6 @@ def _keep_merged(store: Store, digest: str, order: np.ndarray,
     whole = None
     with paused(), contextlib.suppress(Exception):  # a snapshot is a cache
         whole = merged(in_rows, len(order))
-    del in_rows
     if whole is not None:
         _keep(store, digest, order, whole, prints, None, **how)
     else:
