@@ -336,37 +336,45 @@ def _held_parse(monkeypatch) -> threading.Event:
     return go
 
 
+@contextlib.asynccontextmanager
+async def _explorer_on_its_glimpse(path: Path, monkeypatch):
+    """The explorer on a database read before (a snapshot kept), showing its glimpse:
+    (app, pilot, quote list, the event that lets it parse the file)."""
+    go = _held_parse(monkeypatch)
+    app = ExplorerApp(path=path)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            quotes = app.query_one(QuoteList)
+            await until(pilot, lambda: len(quotes.rows.views) == 1200)
+            yield app, pilot, quotes, go
+    finally:
+        go.set()
+
+
 @pytest.mark.usefixtures(terminal_env.__name__)
 async def test_the_explorer_searches_a_glimpse_then_the_parsed_reading_keeps_the_row(
         archive_db, monkeypatch):
     first = loading.load(archive_db, lambda _: None)
     first.after_shown()
-    go = _held_parse(monkeypatch)
-    app = ExplorerApp(path=archive_db)
-    try:
-        async with app.run_test(size=(100, 30)) as pilot:
-            quotes = app.query_one(QuoteList)
-            await until(pilot, lambda: len(quotes.rows.views) == 1200)
-            assert isinstance(app.corpus.views, LineViews) and app._loading
-            await pilot.press("slash", *"ceasefire", "enter")
-            await until(pilot, lambda: app.main_screen.result is not None)
-            await pilot.pause()
-            want = _rows(first.corpus, None, "ceasefire")[0]
-            assert [v.statement.id for v in quotes.rows.views] == want
-            subtitle = str(quotes.border_subtitle)
-            assert "matches" in subtitle and "edits wait" in subtitle
-            await pilot.press("down", "down")
-            chosen = quotes.current
-            assert chosen is not None and chosen.statement.id == want[2]
-            await pilot.press("e")  # no edit while the file is still read
-            assert app.screen is app.main_screen
-            go.set()
-            await settle(pilot)
-            assert not app._loading and isinstance(app.corpus.views, list)
-            assert quotes.current is not chosen and quotes.current == chosen  # the same row
-            assert "edits wait" not in str(quotes.border_subtitle)
-    finally:
+    async with _explorer_on_its_glimpse(archive_db, monkeypatch) as (app, pilot, quotes, go):
+        assert isinstance(app.corpus.views, LineViews) and app._loading
+        await pilot.press("slash", *"ceasefire", "enter")
+        await until(pilot, lambda: app.main_screen.result is not None)
+        await pilot.pause()
+        want = _rows(first.corpus, None, "ceasefire")[0]
+        assert [v.statement.id for v in quotes.rows.views] == want
+        subtitle = str(quotes.border_subtitle)
+        assert "matches" in subtitle and "edits wait" in subtitle
+        await pilot.press("down", "down")
+        chosen = quotes.current
+        assert chosen is not None and chosen.statement.id == want[2]
+        await pilot.press("e")  # no edit while the file is still read
+        assert app.screen is app.main_screen
         go.set()
+        await settle(pilot)
+        assert not app._loading and isinstance(app.corpus.views, list)
+        assert quotes.current is not chosen and quotes.current == chosen  # the same row
+        assert "edits wait" not in str(quotes.border_subtitle)
 
 
 def test_a_snapshots_header_says_what_it_is_good_for(archive_db, monkeypatch):
@@ -401,12 +409,8 @@ async def test_a_search_of_the_glimpse_answered_after_the_parsed_reading_is_drop
         return real_search(self, query, limit)
 
     monkeypatch.setattr(QuoteSearch, "search", slow)
-    go = _held_parse(monkeypatch)
-    app = ExplorerApp(path=archive_db)
     try:
-        async with app.run_test(size=(100, 30)) as pilot:
-            quotes = app.query_one(QuoteList)
-            await until(pilot, lambda: len(quotes.rows.views) == 1200)
+        async with _explorer_on_its_glimpse(archive_db, monkeypatch) as (app, pilot, _, go):
             await pilot.press("slash", *"peace")
             await until(pilot, started.is_set)
             go.set()
@@ -417,7 +421,6 @@ async def test_a_search_of_the_glimpse_answered_after_the_parsed_reading_is_drop
             assert result is not None and not any(
                 isinstance(m.part.views, LineViews) for m in result._matches)
     finally:
-        go.set()
         release.set()
 
 
