@@ -21,10 +21,17 @@ from typing import overload
 
 import numpy as np
 
-from .docs import objects_of, source_as_stored, statement_as_stored
+from .docs import (
+    objects_of,
+    source_as_stored,
+    source_checked,
+    statement_as_stored,
+    statement_checked,
+)
+from .errors import StoreError
 from .index import split_words
 from .lines import LineTables
-from .models import Actor, Proposal, Source
+from .models import Actor, Proposal, Source, Statement
 from .views import QuoteView
 
 __all__ = ["LINED", "Glimpse", "LineViews", "Picked", "glimpse"]
@@ -37,8 +44,13 @@ class LineViews(Sequence[QuoteView]):
     edit, a count) waits for the parsed file instead."""
 
     def __init__(self, lines: LineTables, order: np.ndarray, actors: dict[str, Actor],
-                 source_line: dict[str, int]) -> None:
+                 source_line: dict[str, int], checked: bool = False) -> None:
+        """`checked`: the file is not known to be valid (read for the first time,
+        `store.coldindex`): each document is checked as it is made, and one that is
+        not valid is shown as a quote with no words (the file's reading, going on
+        meanwhile, will refuse it)."""
         self._lines, self._order, self._actors = lines, order, actors
+        self._checked = checked
         self._source_line = source_line  # source id -> its line
         self._made: dict[int, QuoteView] = {}
         self._sources: dict[str, Source | None] = {}
@@ -75,14 +87,25 @@ class LineViews(Sequence[QuoteView]):
 
     def _view(self, i: int) -> QuoteView:
         doc_id, doc = self._lines.doc("statements", int(self._order[i]))
-        st = statement_as_stored(doc_id, doc)
+        if not self._checked:
+            st = statement_as_stored(doc_id, doc)
+        else:
+            try:
+                st = statement_checked(doc_id, doc)
+            except StoreError:
+                st = Statement.model_construct(id=doc_id, actor_id="?", text="", source_id="",
+                                               span=(0, 1), issues=[])
         return QuoteView(st, self._actors.get(st.actor_id), self._source(st.source_id))
 
     def _source(self, source_id: str) -> Source | None:
         if source_id not in self._sources:
             k = self._source_line.get(source_id)
-            self._sources[source_id] = (
-                None if k is None else source_as_stored(*self._lines.doc("sources", k)))
+            made = source_checked if self._checked else source_as_stored
+            try:
+                found = None if k is None else made(*self._lines.doc("sources", k))
+            except StoreError:
+                found = None
+            self._sources[source_id] = found
         return self._sources[source_id]
 
 
@@ -116,14 +139,18 @@ class Picked(Sequence[QuoteView]):
 class Glimpse:
     """What the explorer needs of a database file to show it before it is parsed."""
 
-    def __init__(self, lines: LineTables, order: np.ndarray, source_ids: np.ndarray) -> None:
+    def __init__(self, lines: LineTables, order: np.ndarray, source_ids: np.ndarray,
+                 checked: bool = False) -> None:
+        """`checked`: the file is not known to be valid; its actors and proposals are
+        checked (StoreError if one is not valid), its quotes as they are drawn."""
         made = objects_of({t: lines.table(t) for t in ("actors", "proposals")},
-                          {Actor: "actors", Proposal: "proposals"}, as_stored=True)
+                          {Actor: "actors", Proposal: "proposals"}, as_stored=not checked)
         self.actors: list[Actor] = made["actors"]
         self.proposals: list[Proposal] = made["proposals"]
         # The sources' k-th line is the k-th of these ids (`glimpse` checked it).
         source_line = {sid: k for k, sid in enumerate(split_words(source_ids))}
-        self.views = LineViews(lines, order, {a.id: a for a in self.actors}, source_line)
+        self.views = LineViews(lines, order, {a.id: a for a in self.actors}, source_line,
+                               checked)
 
 
 #: The tables whose documents a glimpse reads a line at a time.

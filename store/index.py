@@ -35,7 +35,7 @@ import numpy as np
 
 from .tokens import Tokenized
 
-__all__ = ["DocMeta", "Segment", "bm25_weights"]
+__all__ = ["DocCodes", "DocMeta", "Segment", "bm25_weights"]
 
 _K1, _B = 1.2, 0.75  # BM25's usual constants
 _TOP = "\U0010ffff"
@@ -53,6 +53,20 @@ class DocMeta:
     dates: list[int]  # ordinals; 0 when unknown
 
 
+@dataclass(frozen=True, slots=True)
+class DocCodes:
+    """`DocMeta` numbered already, in arrays: documents' speakers and issue codes as
+    numbers into their names (any numbering), `issue_counts[k]` codes for document
+    k, its codes one after another in `issue`."""
+
+    dates: np.ndarray
+    actor: np.ndarray
+    actor_ids: list[str]
+    issue: np.ndarray
+    issue_counts: np.ndarray
+    issue_ids: list[str]
+
+
 class _Numbering(dict):
     """key -> a number, the next one for a key not seen before."""
 
@@ -68,7 +82,7 @@ class _Numbering(dict):
 class Segment:
     """Documents 0..n-1 of one build; never changed except for `alive` (see `kill`)."""
 
-    def __init__(self, tok: Tokenized, meta: DocMeta,
+    def __init__(self, tok: Tokenized, meta: DocMeta | DocCodes,
                  progress: Callable[[float], None] | None = None) -> None:
         """`progress(fraction)` hears how far it has got, twice (the words sorted, the
         postings made): at 1,000,000 quotes this takes 5 s."""
@@ -87,7 +101,10 @@ class Segment:
         # Sort the tokens by term, keeping reading order within a term. Stable
         # sorts of 16-bit keys are radix sorts: several times faster.
         by_term = np.argsort(terms.astype(np.uint16) if nv <= 65536 else terms, kind="stable")
-        sorted_terms = terms[by_term]
+        # Each term, as many times as it is used: written in order, not gathered (0.4 s
+        # less at 1,000,000 quotes).
+        used = np.bincount(terms, minlength=nv) if len(terms) else np.zeros(nv, dtype=np.int64)
+        sorted_terms = np.repeat(np.arange(nv, dtype=terms.dtype), used)
         docs = np.repeat(np.arange(n, dtype=np.int32), lengths)[by_term]
         # A token's position is its index in reading order plus one gap per document before.
         if starts[-1] < 2**31:  # int32 while it fits: half the memory of the largest array
@@ -98,7 +115,8 @@ class Segment:
         del by_term
         if progress is not None:
             progress(0.45)
-        self.poff = np.searchsorted(sorted_terms, np.arange(nv + 1)).astype(np.int64)
+        self.poff = np.zeros(nv + 1, dtype=np.int64)
+        np.cumsum(used, out=self.poff[1:])
         self._postings(sorted_terms, docs, lengths)
         if progress is not None:
             progress(0.85)
@@ -130,19 +148,35 @@ class Segment:
         del tf
         self.post_w = bm25_weights(lengths, self.off, self.post_doc, post_term, tf32)
 
-    def _filters(self, meta: DocMeta) -> None:
+    def _filters(self, meta: DocMeta | DocCodes) -> None:
         n = self.n
-        self.date = np.array(meta.dates, dtype=np.int32)
-        actors: dict[str, int] = {}
-        self.actor = np.fromiter(map(_Numbering(actors).__getitem__, meta.actor_ids),
-                                 dtype=np.int32, count=n)
-        self.actor_ids = list(actors)
-        codes: dict[str, int] = {}
-        tagged = np.fromiter(map(_Numbering(codes).__getitem__, chain.from_iterable(meta.issues)),
-                             dtype=np.int32)
-        docs = np.repeat(np.arange(n, dtype=np.int32), [len(c) for c in meta.issues])
+        if isinstance(meta, DocCodes):  # numbered already (`store.coldindex`)
+            self.date = meta.dates.astype(np.int32)
+            seen, first = np.unique(meta.actor, return_index=True)
+            by_first = seen[np.argsort(first)]  # numbered by first appearance, as below
+            renumber = np.zeros(max(len(meta.actor_ids), 1), dtype=np.int32)
+            renumber[by_first] = np.arange(len(by_first), dtype=np.int32)
+            self.actor = renumber[meta.actor] if n else np.zeros(0, dtype=np.int32)
+            self.actor_ids = [meta.actor_ids[k] for k in by_first.tolist()] if n else []
+            tagged = meta.issue.astype(np.int32)
+            seen, first = np.unique(tagged, return_index=True)  # in order of first use
+            codes = {meta.issue_ids[k]: k for k in seen[np.argsort(first)].tolist()}
+            numbered = len(meta.issue_ids)
+            per_doc = meta.issue_counts
+        else:
+            self.date = np.array(meta.dates, dtype=np.int32)
+            actors: dict[str, int] = {}
+            self.actor = np.fromiter(map(_Numbering(actors).__getitem__, meta.actor_ids),
+                                     dtype=np.int32, count=n)
+            self.actor_ids = list(actors)
+            codes = {}
+            tagged = np.fromiter(map(_Numbering(codes).__getitem__,
+                                     chain.from_iterable(meta.issues)), dtype=np.int32)
+            per_doc = [len(c) for c in meta.issues]
+            numbered = len(codes)
+        docs = np.repeat(np.arange(n, dtype=np.int32), per_doc)
         by_code = np.argsort(tagged, kind="stable")
-        cuts = np.searchsorted(tagged[by_code], np.arange(len(codes) + 1))
+        cuts = np.searchsorted(tagged[by_code], np.arange(numbered + 1))
         # Keyed by the casefolded code (the query side folds too); two spellings
         # of one code, should there be any, are joined.
         issues: dict[str, list[np.ndarray]] = {}

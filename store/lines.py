@@ -60,6 +60,10 @@ class LineTables:
         starts = self._starts.get(table)
         return 0 if starts is None else len(starts) - 1
 
+    def starts(self, table: str) -> np.ndarray:
+        """Where each of the table's lines starts, and (last) where the table ends."""
+        return self._starts.get(table, np.zeros(1, dtype=np.int64))
+
     def line(self, table: str, k: int) -> bytes:
         """The k-th document's line, without the comma that ends all but the last."""
         starts = self._starts[table]

@@ -29,11 +29,13 @@ import numpy as np
 
 from store import Store, StoreError, snapshot, storage
 from store.allocator import give_back, map_large_blocks
+from store.coldindex import ColdIndex, Helper, cold_index, identity
 from store.collector import paused
-from store.glimpse import LINED, glimpse
+from store.glimpse import LINED, Glimpse, glimpse
 from store.grown import grown
 from store.history import DocChange
 from store.index import Segment
+from store.lines import LineTables
 from store.merge import merged
 from store.models import Statement
 from store.search import QuoteSearch, SyncPlan
@@ -79,15 +81,18 @@ def load(source: Store | Path, progress: Callable[[str], None],
     build makes), or else built anew whole, and snapshotted so.
     """
     with _bulk_read(trim=False):
+        cold: _Cold | None = None
         if isinstance(source, Store):
             store, saved = source, None
         else:
             progress(f"Opening {source.name}…")
             saved = _Aside(snapshot.read, source)  # read while the database is parsed
             if shown is not None and not ranked:
-                quick = _glimpsed(source, saved)
+                quick, cold = _glimpsed(source, saved, progress)
                 if quick is not None:
                     shown(quick)
+                    if cold is not None:  # hashed while the file is read again
+                        cold.digest = _Aside(storage.digest, cold.raw)
                     progress("Reading the file…")
                     # Searchable already: shown again only once all is read (`Loaded`).
                     shown = _counted_only
@@ -117,52 +122,60 @@ def load(source: Store | Path, progress: Callable[[str], None],
             if warm is not None:
                 # Freeing the parsed file (0.3 s at 1,000,000) can wait until it is shown.
                 return Loaded(store, warm, partial(_release, store))
-        views, order = ordered_views(bundle)
-        corpus = Corpus(views, bundle.actors, bundle.proposals, bundle.sources)
         kept_docs = None
-        if earlier is not None and read.unchanged:
-            progress(f"Indexing {count:,} quotes: what changed…")
-            with contextlib.suppress(Exception):  # a snapshot is a cache: else, build
-                kept_docs = _kept(earlier, read.unchanged, bundle, len(views))
-        if kept_docs is not None and earlier is not None:
-            if shown is not None:  # browsed while the index is brought in step (4 s at 1M)
-                corpus.counts  # noqa: B018 - counted here, not on the screen's first draw
-                corpus.expect_index()
-            try:
-                if shown is not None:
-                    shown(corpus)
-                search = QuoteSearch.from_earlier(earlier.segment, *kept_docs, views)
-                corpus.take_search(search)
-                in_rows = search.parts_in_rows(len(views))  # as read: before any edit
-            finally:
-                corpus.index_settled()
+        if (cold is not None and read.canonical  # every statement in this program's form
+                and cold.fits(digest, len(bundle.statements))):
+            # Indexed in two processes while the file was glimpsed: sorted, indexed.
+            corpus = Corpus(views_in_order(bundle, cold.index.order), bundle.actors,
+                            bundle.proposals, bundle.sources)
+            corpus.take_index(cold.index.segment)
+            order = cold.index.order
         else:
-            if shown is not None:
-                corpus.counts  # noqa: B018 - counted here, not on the screen's first draw
-                corpus.expect_index()
-            try:
+            views, order = ordered_views(bundle)
+            corpus = Corpus(views, bundle.actors, bundle.proposals, bundle.sources)
+            if earlier is not None and read.unchanged:
+                progress(f"Indexing {count:,} quotes: what changed…")
+                with contextlib.suppress(Exception):  # a snapshot is a cache: else, build
+                    kept_docs = _kept(earlier, read.unchanged, bundle, len(views))
+            if kept_docs is not None and earlier is not None:
+                if shown is not None:  # browsed while the index is brought in step (4 s at 1M)
+                    corpus.counts  # noqa: B018 - counted here, not on the screen's first draw
+                    corpus.expect_index()
+                try:
+                    if shown is not None:
+                        shown(corpus)
+                    search = QuoteSearch.from_earlier(earlier.segment, *kept_docs, views)
+                    corpus.take_search(search)
+                    in_rows = search.parts_in_rows(len(views))  # as read: before any edit
+                finally:
+                    corpus.index_settled()
+            else:
                 if shown is not None:
-                    shown(corpus)
-                progress(f"Indexing {count:,} quotes…")
-                map_large_blocks()  # the tokenizer's temporary arrays, given back (allocator)
-                # Built here, in the worker, not on the first keystroke; and before the
-                # parsed file is let go: freeing it first scatters the heap, and the
-                # tokenizer's millions of small strings then take 1.7x as long (0.55 ->
-                # 0.9 s at 100,000).
-                corpus.build_index(lambda done: now_and_then(
-                    f"Indexing {count:,} quotes… {done:.0%}"))
-            finally:
-                corpus.index_settled()  # built or not: a search no longer waits for it
-        if ranked and kept_docs is not None:  # ranked as a new index ranks: one segment
-            one = None
-            with contextlib.suppress(Exception):  # made one from the arrays: 4-7 s at 1M
-                one = merged(in_rows, len(views))
-            if one is not None:
-                corpus.take_index(one)
-            else:  # built anew, whole (10 s at 1,000,000)
-                corpus = Corpus(views, bundle.actors, bundle.proposals, bundle.sources)
-                corpus.build_index()
-        del bundle, views
+                    corpus.counts  # noqa: B018 - counted here, not on the screen's first draw
+                    corpus.expect_index()
+                try:
+                    if shown is not None:
+                        shown(corpus)
+                    progress(f"Indexing {count:,} quotes…")
+                    map_large_blocks()  # the tokenizer's temporary arrays, given back (allocator)
+                    # Built here, in the worker, not on the first keystroke; and before the
+                    # parsed file is let go: freeing it first scatters the heap, and the
+                    # tokenizer's millions of small strings then take 1.7x as long (0.55 ->
+                    # 0.9 s at 100,000).
+                    corpus.build_index(lambda done: now_and_then(
+                        f"Indexing {count:,} quotes… {done:.0%}"))
+                finally:
+                    corpus.index_settled()  # built or not: a search no longer waits for it
+            if ranked and kept_docs is not None:  # ranked as a new index ranks: one segment
+                one = None
+                with contextlib.suppress(Exception):  # made one from the arrays: 4-7 s at 1M
+                    one = merged(in_rows, len(views))
+                if one is not None:
+                    corpus.take_index(one)
+                else:  # built anew, whole (10 s at 1,000,000)
+                    corpus = Corpus(views, bundle.actors, bundle.proposals, bundle.sources)
+                    corpus.build_index()
+        del bundle
         whole = corpus.index_segment if corpus.index_is_one_segment else None
     # The documents' fingerprints, when not known from the reading, are taken once the
     # corpus is shown (2.1 s at 1,000,000 quotes), under the write lock (`_keep`).
@@ -185,47 +198,102 @@ def load(source: Store | Path, progress: Callable[[str], None],
 _GLIMPSE_BYTES = 1 << 27
 
 
-def _glimpsed(path: Path, saved: _Aside) -> Corpus | None:
+def _glimpsed(path: Path, saved: _Aside, progress: Callable[[str], None],
+              ) -> tuple[Corpus | None, _Cold | None]:
     """The corpus of a database read before, made from its snapshot (being read in
     `saved`) before its file is parsed (`store.glimpse`: 1,000,000 quotes
     searchable in 2 s, not 10), if the file is to the byte the one the snapshot
     was made of, and in lines; or if its documents that stand are still in their
     order (`store.grown`: an ingest, an edit). Only a snapshot of a reading indexed
     whole is taken (`Snapshot.docs` None): its index's document i is the
-    snapshot's display row i."""
+    snapshot's display row i.
+
+    A large database with no snapshot is indexed from its lines in two processes
+    (`store.coldindex`), and shown so; what was made is given too (`_Cold`),
+    for the reading of the file to take."""
     try:
         size, head = path.stat().st_size, snapshot.header(path)
-        if (size <= _GLIMPSE_BYTES or head.get("whole") is not True
+        if size <= _GLIMPSE_BYTES:
+            return None, None
+        if not head:  # never read (or by other code): indexed from its lines
+            return _cold_glimpse(path, progress)
+        if (head.get("whole") is not True
                 or not isinstance(n := head.get("statements"), int) or n <= SYNC_LIMIT):
-            return None  # small, or kept in step
+            return None, None  # small, or kept in step
         raw = path.read_bytes()
     except OSError:
-        return None
+        return None, None
     # Hashing and reading the snapshot let go of the GIL: done while the lines are found.
     hashed = _Aside(storage.digest, raw) if head.get("size") == size else None
     snap = saved.result()
     try:
         if snap is None or snap.docs is not None:
-            return None
+            return None, None
         ids = {t: joined for t in LINED if (joined := snap.joined_ids(t)) is not None}
         if hashed is not None and hashed.result() == snap.digest:
             found = glimpse(raw, snap.order, ids)
             if found is None:
-                return None
+                return None, None
             corpus = Corpus(found.views, found.actors, found.proposals)
             corpus.take_index(snap.segment)
-            return corpus
+            return corpus, None
         more = grown(raw, snap.order, ids, {t: fps for t in LINED
                                             if (fps := snap.prints(t)) is not None})
         if more is None:
-            return None
+            return None, None
         corpus = Corpus(more.views, more.actors, more.proposals)
         corpus.take_grown(QuoteSearch.with_new(snap.segment, more.views, more.earlier_rows,
                                                more.new_views, more.new_rows),
                           snap.segment, more.earlier_rows, more.new_rows)
-        return corpus
+        return corpus, None
     except Exception:  # a snapshot is a cache: else, the file is parsed first, as before
-        return None
+        return None, None
+
+
+class _Cold:
+    """A file indexed from its lines (`store.coldindex`), and the hash of those bytes:
+    its reading takes that index if it read the same bytes and as many quotes."""
+
+    def __init__(self, raw: bytes, index: ColdIndex) -> None:
+        self.raw, self.index = raw, index
+        self.digest: _Aside | None = None  # started once the glimpse is shown
+
+    def fits(self, digest: str | None, count: int) -> bool:
+        made = self.digest.result() if self.digest is not None else storage.digest(self.raw)
+        return digest is not None and made == digest and len(self.index.order) == count
+
+
+def _cold_glimpse(path: Path, progress: Callable[[str], None]) -> tuple[Corpus | None,
+                                                                       _Cold | None]:
+    """A large file never read before, glimpsed: its statements indexed from their lines
+    in two processes (`store.coldindex`: 1,000,000 quotes searchable in N s, not 30),
+    its quotes shown a line at a time and checked as they are drawn; the file is
+    read and checked whole meanwhile, as before (and refused if it must be)."""
+    try:
+        with path.open("rb") as f:
+            same_as = identity(f.fileno())
+            helper = Helper(path, same_as)
+            try:
+                raw = f.read()
+                lines = LineTables(raw)
+                count = lines.count("statements")
+                if count <= SYNC_LIMIT:
+                    helper.close()
+                    return None, None
+                progress(f"Indexing {count:,} quotes in two processes…")
+                found = cold_index(raw, lines, helper, lambda how: progress(
+                    f"Indexing {count:,} quotes in two processes: {how}…"))
+            except BaseException:
+                helper.close()
+                raise
+        if found is None:
+            return None, None
+        seen = Glimpse(lines, found.order, found.source_ids, checked=True)
+        corpus = Corpus(seen.views, seen.actors, seen.proposals)
+        corpus.take_index(found.segment)
+        return corpus, _Cold(raw, found)
+    except Exception:  # speed only: else, the file is parsed first, as before
+        return None, None
 
 
 def _from_snapshot(snap: snapshot.Snapshot, bundle) -> Corpus:

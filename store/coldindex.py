@@ -1,0 +1,312 @@
+"""A large database read for the first time, indexed in two processes before it is parsed.
+
+A database read before is shown and searched from its snapshot
+(`store.glimpse`); one read for the first time had to be parsed whole,
+every document checked, the quotes sorted and then indexed, one step after
+another on one core: 1,000,000 quotes were searchable after 21-34 s. Only
+part of that is needed to search: each quote's words, speaker, tags, date,
+and its place in the list. Here those are read straight from the file's
+lines (`store.lines`), half of them by a second process
+(a child Python, `Helper`) while this one
+reads the other half, and the index is built over both in display order.
+The explorer then shows the quotes a line at a time, as a glimpse does,
+and the file is parsed and checked meanwhile, as before; its index is this
+one (`ColdIndex.fits`: the same bytes, the same quotes).
+
+Nothing here trusts the file: a line that is not in the form this program
+writes, a date that is not one, a field of another type, makes the answer
+None, and the file is read the long way.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import gc
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import chain, pairwise
+from operator import itemgetter
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+from .index import DocCodes, Segment, join_words
+from .lines import LineTables
+from .tokens import Tokenized, tokenize_many
+
+__all__ = ["ColdIndex", "Helper", "cold_index", "identity"]
+
+#: Lines parsed at once (one orjson.loads of them: half the time of a line at a time).
+_LINES_AT_ONCE = 8192
+_PUBLISHED = b',"published":'
+_QUOTE = ord('"')
+#: The share of the statements this process reads; the helper the rest. It starts
+#: later (a Python to load) and its half must come through a pipe: 0.8 s at 1,000,000.
+_MINE = 0.55
+
+
+def identity(fd: int) -> tuple[int, int, int, int]:
+    """What tells an open file from another, or from itself rewritten: device, inode,
+    size, time of change (the store writes a new file and renames it over the old)."""
+    st = os.fstat(fd)
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+@dataclass(slots=True)
+class Half:
+    """What the index needs of some quotes, in the file's order; names as numbers."""
+
+    tok: Tokenized
+    actor: np.ndarray
+    actors: list[str]
+    source: np.ndarray
+    sources: list[str]
+    said: np.ndarray  # the day said, as an ordinal; 0 for unknown
+    start: np.ndarray  # where in its source the quote starts
+    issue: np.ndarray
+    issue_counts: np.ndarray
+    issues: list[str]
+
+
+class _Numbers(dict):
+    """name -> its number, the next one for a name not seen before."""
+
+    def __missing__(self, key: str) -> int:
+        if type(key) is not str:
+            raise TypeError("a name that is not a str")
+        found = self[key] = len(self)
+        return found
+
+
+class _Days(dict):
+    """'YYYY-MM-DD' (or None) -> its ordinal (0 for None), each worked out once."""
+
+    def __missing__(self, text: object) -> int:
+        if text is None:
+            return 0
+        if type(text) is not str or len(text) != 10:
+            raise ValueError("not a date")
+        found = self[text] = dt.date.fromisoformat(text).toordinal()
+        return found
+
+
+def half_of(raw: bytes, starts: np.ndarray, first: int, stop: int) -> Half:
+    """The statements of lines first..stop-1 (`starts`: where each line starts, and the
+    table's end); ValueError, TypeError or KeyError if one is not as this program
+    writes it. (A field of another form that passes, a span of floats say, is the
+    reading's to refuse; its index is not taken then: `ColdIndex` is for files all
+    in this program's form.)"""
+    rows: list[tuple] = []
+    for at in range(first, stop, _LINES_AT_ONCE):
+        end = min(at + _LINES_AT_ONCE, stop)
+        body = raw[int(starts[at]):int(starts[end]) - 1]  # the lines, less the last newline
+        docs = orjson.loads(b"{" + (body[:-1] if body.endswith(b",") else body) + b"}")
+        if len(docs) != end - at:
+            raise ValueError("an id twice")
+        rows.extend(map(_FIELDS, docs.values()))  # C loops from here on: 0.3 s, not 1 s
+        del docs
+    n = len(rows)
+    if not n:
+        return Half(tokenize_many([]), *(np.zeros(0, dtype=np.int32), []) * 2,
+                    np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64),
+                    np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64), [])
+    texts, actors, sources, said, spans, issues = zip(*rows, strict=True)
+    del rows
+    actor_names, source_names, issue_names = _Numbers(), _Numbers(), _Numbers()
+    if not all(type(c) is list for c in issues):
+        raise TypeError("issue codes not in a list")
+    return Half(tokenize_many(texts),
+                np.fromiter(map(actor_names.__getitem__, actors), np.int32, count=n),
+                list(actor_names),
+                np.fromiter(map(source_names.__getitem__, sources), np.int32, count=n),
+                list(source_names),
+                np.fromiter(map(_Days().__getitem__, said), np.int32, count=n),
+                np.fromiter(map(itemgetter(0), spans), np.int64, count=n),
+                np.fromiter(map(issue_names.__getitem__, chain.from_iterable(issues)),
+                            np.int32),
+                np.fromiter(map(len, issues), np.int64, count=n), list(issue_names))
+
+
+_FIELDS = itemgetter("text", "actor_id", "source_id", "said_on", "span", "issues")
+
+
+def _second_half(path: str, same_as: tuple[int, int, int, int]) -> Half | None:
+    """The second half of the statements of the file at `path`, if it is still the
+    file the explorer read (`identity`)."""
+    with open(path, "rb") as f:
+        if identity(f.fileno()) != same_as:
+            return None
+        raw = f.read()
+    starts = LineTables(raw).starts("statements")
+    n = len(starts) - 1
+    return half_of(raw, starts, _split(n), n)
+
+
+def _split(n: int) -> int:
+    return int(n * _MINE)
+
+
+def serve() -> None:
+    """The helper process: a request (path, identity) in on stdin, its answer out on
+    stdout (pickled: arrays of tens of MB go through the pipe in a blink); None
+    when the file is not what was asked, or not in this program's form."""
+    gc.disable()  # a million objects and no cycles: the collector would walk them again
+    path, same_as = pickle.load(sys.stdin.buffer)
+    try:
+        found = _second_half(path, same_as)
+    except (OSError, ValueError, TypeError, KeyError, IndexError):
+        found = None
+    pickle.dump(found, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    sys.stdout.buffer.flush()
+
+
+class Helper:
+    """The second process, started before the file is read (a Python and numpy to load:
+    0.3 s): it reads the file itself, and the second half of its statements.
+
+    A plain child Python (not `multiprocessing`, whose spawned child would run
+    the caller's main module again), this package first on its path."""
+
+    def __init__(self, path: Path, same_as: tuple[int, int, int, int]) -> None:
+        here = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [here, *filter(None, [os.environ.get("PYTHONPATH")])]))
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", "from store.coldindex import serve; serve()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        atexit.register(self.close)  # not left working when the explorer quits meanwhile
+        assert self._proc.stdin is not None
+        with self._proc.stdin as ask:
+            pickle.dump((str(path), same_as), ask)
+
+    def result(self) -> Half | None:
+        """The helper's half (None if it found none, or failed)."""
+        try:
+            assert self._proc.stdout is not None
+            found = pickle.load(self._proc.stdout)
+            return found if isinstance(found, Half) else None
+        except (EOFError, pickle.UnpicklingError, OSError):
+            return None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        atexit.unregister(self.close)
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+
+
+@dataclass(frozen=True, slots=True)
+class ColdIndex:
+    """The index of a file's statements in display order, and that order."""
+
+    order: np.ndarray  # display row -> the statement's line
+    segment: Segment
+    source_ids: np.ndarray  # the sources' ids, a line each, newline-joined (`join_words`)
+
+
+def cold_index(raw: bytes, lines: LineTables, helper: Helper,
+               progress: Callable[[str], None] = lambda message: None) -> ColdIndex | None:
+    """The index of the statements of `raw` (in `lines`), the first half read here,
+    the second by `helper`; None if the file is not in this program's form."""
+    starts = lines.starts("statements")
+    n = len(starts) - 1
+    try:
+        mine = half_of(raw, starts, 0, _split(n))
+        published, source_ids = _published(raw, lines)
+    except (ValueError, TypeError, KeyError, IndexError, orjson.JSONDecodeError):
+        helper.close()
+        return None
+    progress("waiting for the other half")
+    theirs = helper.result()
+    if theirs is None or len(mine.said) + len(theirs.said) != n:
+        return None
+    return _joined(mine, theirs, published, source_ids)
+
+
+def _published(raw: bytes, lines: LineTables) -> tuple[dict[str, int], list[str]]:
+    """Each source's day of publication (an ordinal; 0 for none), and the sources' ids
+    in their lines' order. The field is found by its key: a key's quotes are not
+    escaped, and every quote within a string is, so `,"published":` is the field."""
+    ids = lines.ids("sources")
+    days = _Days()
+    published = {}
+    starts = lines.starts("sources").tolist()
+    for sid, (a, b) in zip(ids, pairwise(starts), strict=True):
+        at = raw.find(_PUBLISHED, a, b)
+        if at < 0:
+            raise ValueError("a source without its date")
+        at += len(_PUBLISHED)
+        if raw.startswith(b"null", at):
+            published[sid] = 0
+        elif raw[at] == _QUOTE and raw[at + 11] == _QUOTE:
+            published[sid] = days[raw[at + 1:at + 11].decode()]
+        else:
+            raise ValueError("a source's date that is not one")
+    if len(published) != len(ids):
+        raise ValueError("a source id twice")
+    return published, ids
+
+
+def _joined(a: Half, b: Half, published: dict[str, int], source_ids: list[str]) -> ColdIndex:
+    """The two halves as one, sorted as `views.view_order` sorts (by the source's day,
+    undated first; its id; where the quote starts; stably) and indexed."""
+    terms = dict(zip(a.tok.terms, range(len(a.tok.terms)), strict=True))
+    to = np.array([terms.setdefault(t, len(terms)) for t in b.tok.terms], dtype=np.int32)
+    ids = np.concatenate((a.tok.ids, to[b.tok.ids] if len(b.tok.ids) else b.tok.ids))
+    lengths = np.concatenate((a.tok.lengths, b.tok.lengths))
+    actor, actor_ids = _names(a.actor, a.actors, b.actor, b.actors)
+    source, source_names = _names(a.source, a.sources, b.source, b.sources)
+    issue, issue_ids = _names(a.issue, a.issues, b.issue, b.issues)
+    issue_counts = np.concatenate((a.issue_counts, b.issue_counts))
+    said = np.concatenate((a.said, b.said))
+    # A source not in the file: no day (as views sort a quote without its source).
+    day_of = np.array([published.get(s, 0) for s in source_names] or [0], dtype=np.int64)
+    day = day_of[source]
+    rank = np.empty(len(source_names) or 1, dtype=np.int64)
+    rank[np.array(sorted(range(len(source_names)), key=source_names.__getitem__),
+                  dtype=np.int64)] = np.arange(len(source_names))
+    order = np.lexsort((np.concatenate((a.start, b.start)), rank[source],
+                        np.where(day > 0, day, 1)))  # undated: date.min, ordinal 1
+    dates = np.where(said > 0, said, day)[order]
+    tok = _reordered(Tokenized(list(terms), ids, lengths), order)
+    first = np.concatenate(([0], np.cumsum(issue_counts)))
+    picked = _ranges(first[order], issue_counts[order])
+    codes = DocCodes(dates, actor[order], actor_ids, issue[picked], issue_counts[order], issue_ids)
+    return ColdIndex(order, Segment(tok, codes), join_words(source_ids))
+
+
+def _names(a: np.ndarray, a_names: list[str], b: np.ndarray,
+           b_names: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Two numberings of names made one: a's numbers kept, b's renumbered after them."""
+    number = dict(zip(a_names, range(len(a_names)), strict=True))
+    to = np.array([number.setdefault(x, len(number)) for x in b_names] or [0], dtype=np.int32)
+    return np.concatenate((a, to[b] if len(b) else b)), list(number)
+
+
+def _ranges(first: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indexes first[k] .. first[k] + counts[k] - 1, for each k in turn."""
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    kind = np.int32 if total < 2**31 and (not len(first) or first.max() < 2**31) else np.int64
+    begin = np.cumsum(counts) - counts
+    found = np.repeat((first - begin).astype(kind), counts)
+    found += np.arange(total, dtype=kind)
+    return found
+
+
+def _reordered(tok: Tokenized, order: np.ndarray) -> Tokenized:
+    """The same texts' words, the texts taken in `order`."""
+    first = np.cumsum(tok.lengths) - tok.lengths
+    lengths = tok.lengths[order]
+    return Tokenized(tok.terms, tok.ids[_ranges(first[order], lengths)], lengths)

@@ -1,0 +1,182 @@
+"""A large database never read before is indexed from its lines in two processes
+(`store.coldindex`), shown and searched so while its file is read and checked; the
+reading then takes that index, which is the one a build makes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pytest
+
+from bench.corpus import generate
+from store import StoreError, storage
+from store.coldindex import Helper, cold_index, identity
+from store.lines import LineTables
+from tui import loading
+
+QUERIES = ["ceasefire", "of the", '"of the"', "speaker:actor-1", "ceasfire", "iss:Dev",
+           "-the", "after:2023-01-01 envoy", "before:2022-06-01 the"]
+
+
+@pytest.fixture(autouse=True)
+def _small_is_large(monkeypatch):
+    """1,200 quotes stand for a large archive here, and its file for a large file."""
+    monkeypatch.setattr(loading, "SYNC_LIMIT", 1000)
+    monkeypatch.setattr(loading, "_GLIMPSE_BYTES", 0)
+
+
+def _archive() -> dict:
+    """A generated archive with what sorting and dating must get right: undated sources
+    (listed first), quotes with no day of their own (dated by their source), two
+    sources published the same day (then by id), non-ASCII words."""
+    tables = generate(1200, seed=7)
+    sources, statements = tables["sources"], tables["statements"]
+    ids = list(sources)
+    for sid in ids[::9]:
+        sources[sid]["published"] = None
+    sources[ids[3]]["published"] = sources[ids[4]]["published"]
+    for k, st in enumerate(statements.values()):
+        if k % 5 == 0:
+            st["said_on"], st["said_on_precision"] = None, "unknown"
+        if k % 97 == 0:
+            st["text"] = "Die Waffenruhe — «перемирие» — naïve façade: l'accord " + st["text"]
+            st["span"] = [st["span"][0], st["span"][0] + len(st["text"])]
+    return tables
+
+
+@pytest.fixture
+def fresh_db(tmp_path: Path) -> Path:
+    path = tmp_path / "archive.json"
+    path.write_bytes(storage.dumps(_archive()))  # in lines, as the store writes
+    return path
+
+
+def _built(path: Path):
+    """The long way: parsed, checked, sorted, indexed (no glimpse: nothing is shown)."""
+    return loading.load(path, lambda _: None).corpus
+
+
+def _cold(path: Path):
+    raw = path.read_bytes()
+    with path.open("rb") as f:
+        same_as = identity(f.fileno())
+    lines = LineTables(raw)
+    return cold_index(raw, lines, Helper(path, same_as)), lines
+
+
+def test_the_index_made_from_the_lines_is_the_one_a_build_makes(fresh_db):
+    found, lines = _cold(fresh_db)
+    assert found is not None
+    built = _built(fresh_db)
+    ids = lines.ids("statements")
+    assert [ids[k] for k in found.order.tolist()] == [v.statement.id for v in built.views]
+    mine, theirs = found.segment.to_arrays(), built.index_segment.to_arrays()
+    assert mine.keys() == theirs.keys()
+    for name in theirs:
+        assert np.array_equal(mine[name], theirs[name]), name
+
+
+def test_a_file_rewritten_since_it_was_read_is_not_indexed_by_the_helper(fresh_db):
+    raw = fresh_db.read_bytes()
+    with fresh_db.open("rb") as f:
+        same_as = identity(f.fileno())
+    os.utime(fresh_db, ns=(1, 1))  # as another write would leave it
+    assert cold_index(raw, LineTables(raw), Helper(fresh_db, same_as)) is None
+
+
+@pytest.mark.parametrize("change", [
+    lambda st, src: st.update(issues="Dev"),  # not a list
+    lambda st, src: st.update(said_on="15 June 2024"),  # not a date
+    lambda st, src: st.update(text=7),
+    lambda st, src: st.pop("span"),
+    lambda st, src: src.pop("published"),
+])
+def test_a_document_not_in_this_programs_form_means_the_long_way(tmp_path, change):
+    tables = _archive()
+    change(next(iter(tables["statements"].values())), next(iter(tables["sources"].values())))
+    path = tmp_path / "odd.json"
+    path.write_bytes(storage.dumps(tables))
+    assert _cold(path)[0] is None
+
+
+def test_the_explorer_searches_a_new_file_before_it_is_read_and_then_keeps_that_index(
+        fresh_db):
+    seen = []
+    loaded = loading.load(fresh_db, lambda _: None, shown=seen.append)
+    assert len(seen) == 1 and seen[0].index_ready  # searchable before the reading
+    glimpsed, done = seen[0], loaded.corpus
+    assert done is not glimpsed
+    assert done.index_segment is glimpsed.index_segment  # the reading took it
+    built = _built(fresh_db)
+    answered = 0
+    for q in QUERIES:
+        result = built.search(q)
+        expect = [(h.view.statement, h.score) for h in result.hits], result.in_order()
+        answered += bool(expect[1][0])
+        for corpus in (glimpsed, done):
+            got = corpus.search(q)
+            assert ([(h.view.statement, h.score) for h in got.hits], got.in_order()) == expect, q
+    assert answered >= len(QUERIES) - 2
+    loaded.after_shown()  # a snapshot of it is kept: the next opening is a glimpse
+    again = []
+    loading.load(fresh_db, lambda _: None, shown=again.append)
+    assert again and again[0].search("ceasefire").hits
+
+
+def test_a_new_file_with_an_invalid_quote_is_shown_then_refused(tmp_path):
+    tables = _archive()
+    bad = list(tables["statements"])[5]
+    tables["statements"][bad]["text"] = "   "  # blank: the model refuses it
+    path = tmp_path / "bad.json"
+    path.write_bytes(storage.dumps(tables))
+    before = path.read_bytes()
+    seen = []
+    with pytest.raises(StoreError):
+        loading.load(path, lambda _: None, shown=seen.append)
+    assert path.read_bytes() == before
+    assert len(seen) == 1
+    views = seen[0].views
+    drawn = [views[i] for i in range(len(views))]  # each checked as drawn; none raises
+    assert sum(v.statement.text == "" for v in drawn) == 1
+
+
+def test_a_file_changed_between_glimpse_and_reading_is_indexed_again(fresh_db, monkeypatch):
+    real = loading.Store.open
+    changed = _archive()
+    first = next(iter(changed["statements"].values()))
+    first["text"] = "Entirely new words: zyzzyva quokka."
+    first["span"] = [first["span"][0], first["span"][0] + len(first["text"])]
+
+    def open_after_a_write(path, *a, **k):
+        path.write_bytes(storage.dumps(changed))
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(loading.Store, "open", open_after_a_write)
+    seen = []
+    loaded = loading.load(fresh_db, lambda _: None, shown=seen.append)
+    assert seen and not seen[0].search("zyzzyva").hits  # the glimpse was of the old file
+    assert loaded.corpus.index_segment is not seen[0].index_segment
+    found = loaded.corpus.search("zyzzyva").hits
+    assert [h.view.statement.id for h in found] == [first_id(changed)]
+
+
+def first_id(tables: dict) -> str:
+    return next(iter(tables["statements"]))
+
+
+def test_the_helper_process_is_gone_once_the_index_is_made(fresh_db):
+    with fresh_db.open("rb") as f:
+        helper = Helper(fresh_db, identity(f.fileno()))
+    assert helper.result() is not None
+    assert helper._proc.returncode is not None
+
+
+def test_a_file_in_tinydbs_own_form_is_read_the_long_way(tmp_path):
+    path = tmp_path / "one-line.json"
+    path.write_bytes(orjson.dumps(_archive()))
+    seen = []
+    loaded = loading.load(path, lambda _: None, shown=seen.append)
+    assert seen and seen[0] is loaded.corpus  # shown once, the reading's own
