@@ -180,3 +180,18 @@ def test_a_file_in_tinydbs_own_form_is_read_the_long_way(tmp_path):
     seen = []
     loaded = loading.load(path, lambda _: None, shown=seen.append)
     assert seen and seen[0] is loaded.corpus  # shown once, the reading's own
+
+
+def test_a_quote_the_reading_cleans_is_indexed_as_cleaned(tmp_path):
+    """A control character in a stored quote (written by other code) is stripped by the
+    reading: the words are then not those the lines held, and the index is built again."""
+    tables = _archive()
+    first = next(iter(tables["statements"].values()))
+    first["text"] = "The zyz\u0007zyva accord. " + first["text"]
+    path = tmp_path / "controls.json"
+    path.write_bytes(storage.dumps(tables))
+    seen = []
+    loaded = loading.load(path, lambda _: None, shown=seen.append)
+    assert seen and loaded.corpus.index_segment is not seen[0].index_segment
+    assert [h.view.statement.id for h in loaded.corpus.search("zyzzyva").hits] == [
+        first_id(tables)]
