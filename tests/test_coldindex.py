@@ -195,3 +195,12 @@ def test_a_quote_the_reading_cleans_is_indexed_as_cleaned(tmp_path):
     assert seen and loaded.corpus.index_segment is not seen[0].index_segment
     assert [h.view.statement.id for h in loaded.corpus.search("zyzzyva").hits] == [
         first_id(tables)]
+
+
+def test_the_list_says_what_is_being_done_before_the_glimpse(fresh_db):
+    said: list[str] = []
+    seen: list[int] = []
+    loading.load(fresh_db, said.append, shown=lambda corpus: seen.append(len(said)))
+    before = said[:seen[0]]
+    assert "Reading 1,200 quotes' words…" in before
+    assert before[-1] == "Indexing 1,200 quotes…"

@@ -280,9 +280,12 @@ def _cold_glimpse(path: Path, progress: Callable[[str], None]) -> tuple[Corpus |
                 if count <= SYNC_LIMIT:
                     helper.close()
                     return None, None
-                progress(f"Indexing {count:,} quotes in two processes…")
-                found = cold_index(raw, lines, helper, lambda how: progress(
-                    f"Indexing {count:,} quotes in two processes: {how}…"))
+                say = _Throttled(progress)
+                progress(f"Reading {count:,} quotes' words…")
+                found = cold_index(
+                    raw, lines, helper, lambda done: say(f"Reading {count:,} quotes' words… "
+                                                         f"{done:.0%}"),
+                    lambda: progress(f"Indexing {count:,} quotes…"))
             except BaseException:
                 helper.close()
                 raise
