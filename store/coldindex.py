@@ -27,7 +27,7 @@ import os
 import pickle
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
 from operator import itemgetter
@@ -36,8 +36,9 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from .index import DocCodes, Segment, join_words
-from .lines import LineTables
+from .index import DocCodes, Segment, join_words, split_words
+from .lines import LineTables, keys_start_lines
+from .models import _ID, Source
 from .tokens import Tokenized, tokenize_many
 
 __all__ = ["ColdIndex", "Helper", "cold_index", "identity"]
@@ -108,8 +109,8 @@ def half_of(raw: bytes, starts: np.ndarray, first: int, stop: int,
         end = min(at + _LINES_AT_ONCE, stop)
         body = raw[int(starts[at]):int(starts[end]) - 1]  # the lines, less the last newline
         docs = orjson.loads(b"{" + (body[:-1] if body.endswith(b",") else body) + b"}")
-        if len(docs) != end - at:
-            raise ValueError("an id twice")
+        if len(docs) != end - at or not keys_start_lines(raw, starts[at:end], docs):
+            raise ValueError("not a statement a line")  # an id twice, a line of two
         rows.extend(map(_FIELDS, docs.values()))  # C loops from here on: 0.3 s, not 1 s
         del docs
         if progress is not None:
@@ -155,15 +156,22 @@ def _split(n: int) -> int:
     return int(n * _MINE)
 
 
-def serve() -> None:
+#: The folder this `store` package is in; the helper must import this one.
+_HERE = Path(__file__).resolve().parent.parent
+_CHILD = ("import sys; sys.path.append(sys.argv[1]); "
+          "from store.coldindex import serve; serve(sys.argv[1])")
+
+
+def serve(here: str) -> None:
     """The helper process: a request (path, identity) in on stdin, its answer out on
     stdout (pickled: arrays of tens of MB go through the pipe in a blink); None
-    when the file is not what was asked, or not in this program's form."""
+    when the file is not what was asked, or not in this program's form, or when
+    this `store` is not the caller's (in `here`)."""
     gc.disable()  # a million objects and no cycles: the collector would walk them again
     path, same_as = pickle.load(sys.stdin.buffer)
     try:
-        found = _second_half(path, same_as)
-    except (OSError, ValueError, TypeError, KeyError, IndexError):
+        found = _second_half(path, same_as) if Path(here).resolve() == _HERE else None
+    except (OSError, ValueError, TypeError, KeyError, IndexError, OverflowError):
         found = None
     pickle.dump(found, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
     sys.stdout.buffer.flush()
@@ -174,19 +182,23 @@ class Helper:
     0.3 s): it reads the file itself, and the second half of its statements.
 
     A plain child Python (not `multiprocessing`, whose spawned child would run
-    the caller's main module again), this package first on its path."""
+    the caller's main module again), this package last on its path (not before
+    the standard library), and refusing to work if the `store` it imports is
+    another."""
 
     def __init__(self, path: Path, same_as: tuple[int, int, int, int]) -> None:
-        here = str(Path(__file__).resolve().parent.parent)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [here, *filter(None, [os.environ.get("PYTHONPATH")])]))
         self._proc = subprocess.Popen(
-            [sys.executable, "-c", "from store.coldindex import serve; serve()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            # -P: not the current folder first on its path (a numpy.py there would run)
+            [sys.executable, "-P", "-c", _CHILD, str(_HERE)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         atexit.register(self.close)  # not left working when the explorer quits meanwhile
-        assert self._proc.stdin is not None
-        with self._proc.stdin as ask:
-            pickle.dump((str(path), same_as), ask)
+        try:
+            assert self._proc.stdin is not None
+            with self._proc.stdin as ask:
+                pickle.dump((str(path), same_as), ask)
+        except BaseException:  # it died at once: reaped, not left a zombie
+            self.close()
+            raise
 
     def result(self) -> Half | None:
         """The helper's half (None if it found none, or failed)."""
@@ -215,6 +227,16 @@ class ColdIndex:
     order: np.ndarray  # display row -> the statement's line
     segment: Segment
     source_ids: np.ndarray  # the sources' ids, a line each, newline-joined (`join_words`)
+    published: dict[str, int]  # source id -> its day (ordinal; 0: none), as read here
+
+    def same_sources(self, sources: Sequence[Source]) -> bool:
+        """Whether a reading's sources are those read here, in order, of the same days
+        (sorting and dating read them from their lines' bytes: a line that is not
+        a source, as this program writes one, could have misled it)."""
+        return (len(sources) == len(self.published)
+                and [s.id for s in sources] == split_words(self.source_ids)
+                and all(self.published[s.id] == (s.published.toordinal() if s.published else 0)
+                        for s in sources))
 
 
 def cold_index(raw: bytes, lines: LineTables, helper: Helper,
@@ -229,7 +251,7 @@ def cold_index(raw: bytes, lines: LineTables, helper: Helper,
     try:
         mine = half_of(raw, starts, 0, _split(n), reading)
         published, source_ids = _published(raw, lines)
-    except (ValueError, TypeError, KeyError, IndexError, orjson.JSONDecodeError):
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, orjson.JSONDecodeError):
         helper.close()
         return None
     if indexing is not None:
@@ -250,8 +272,9 @@ def _published(raw: bytes, lines: LineTables) -> tuple[dict[str, int], list[str]
     starts = lines.starts("sources").tolist()
     for sid, (a, b) in zip(ids, pairwise(starts), strict=True):
         at = raw.find(_PUBLISHED, a, b)
-        if at < 0:
-            raise ValueError("a source without its date")
+        if (at < 0 or _ID.match(sid) is None or not raw.startswith(b'":{', a + 1 + len(sid))
+                or raw.find(_PUBLISHED, at + 1, b) >= 0):
+            raise ValueError("a source not a line of its own, with its date once")
         at += len(_PUBLISHED)
         if raw.startswith(b"null", at):
             published[sid] = 0
@@ -289,7 +312,7 @@ def _joined(a: Half, b: Half, published: dict[str, int], source_ids: list[str]) 
     first = np.concatenate(([0], np.cumsum(issue_counts)))
     picked = _ranges(first[order], issue_counts[order])
     codes = DocCodes(dates, actor[order], actor_ids, issue[picked], issue_counts[order], issue_ids)
-    return ColdIndex(order, Segment(tok, codes), join_words(source_ids))
+    return ColdIndex(order, Segment(tok, codes), join_words(source_ids), published)
 
 
 def _names(a: np.ndarray, a_names: list[str], b: np.ndarray,

@@ -28,7 +28,6 @@ from .docs import (
     statement_as_stored,
     statement_checked,
 )
-from .errors import StoreError
 from .index import split_words
 from .lines import LineTables
 from .models import Actor, Proposal, Source, Statement
@@ -86,13 +85,19 @@ class LineViews(Sequence[QuoteView]):
             return next((i for i, v in self._made.items() if v is view), None)
 
     def _view(self, i: int) -> QuoteView:
-        doc_id, doc = self._lines.doc("statements", int(self._order[i]))
+        if self._checked:  # a line that is not one document: shown with no words
+            try:
+                doc_id, doc = self._lines.doc("statements", int(self._order[i]))
+            except Exception:
+                doc_id, doc = "?", {}
+        else:
+            doc_id, doc = self._lines.doc("statements", int(self._order[i]))
         if not self._checked:
             st = statement_as_stored(doc_id, doc)
         else:
             try:
                 st = statement_checked(doc_id, doc)
-            except StoreError:
+            except Exception:  # not valid (StoreError), not even a document: the same
                 st = Statement.model_construct(id=doc_id, actor_id="?", text="", source_id="",
                                                span=(0, 1), issues=[])
         return QuoteView(st, self._actors.get(st.actor_id), self._source(st.source_id))
@@ -103,7 +108,9 @@ class LineViews(Sequence[QuoteView]):
             made = source_checked if self._checked else source_as_stored
             try:
                 found = None if k is None else made(*self._lines.doc("sources", k))
-            except StoreError:
+            except Exception:  # only a file not known to be valid: a source not drawn
+                if not self._checked:
+                    raise
                 found = None
             self._sources[source_id] = found
         return self._sources[source_id]

@@ -46,7 +46,7 @@ from .migrations import SCHEMA_VERSION
 from .models import Actor, Proposal, Source, Statement
 from .views import QuoteView, view_order
 
-__all__ = ["Grown", "grown"]
+__all__ = ["Grown", "grown", "schema_of"]
 
 _LINED = ("statements", "sources")
 #: Past this share of quotes placed anew (and this many), or this many sources new, changed
@@ -55,7 +55,7 @@ _LINED = ("statements", "sources")
 _MOST_NEW, _MOST_NEW_FLOOR, _MOST_NEW_SOURCES = 1 / 8, 2000, 16
 
 
-def _schema(lines: LineTables) -> object:
+def schema_of(lines: LineTables) -> object:
     """The file's schema version (what `Store.open` would check first)."""
     meta = lines.table("meta").get("schema")
     return meta.get("schema_version") if isinstance(meta, dict) else None
@@ -98,7 +98,7 @@ def grown(raw: bytes, order: np.ndarray, ids: dict[str, np.ndarray],
         lines = LineTables(raw)
     except ValueError:
         return None
-    if not all(t in ids and t in prints for t in _LINED) or _schema(lines) != SCHEMA_VERSION:
+    if not all(t in ids and t in prints for t in _LINED) or schema_of(lines) != SCHEMA_VERSION:
         return None
     earlier = {t: split_words(ids[t]) for t in _LINED}
     was = {t: _same_as(lines, t, ids[t], earlier[t], prints[t]) for t in _LINED}

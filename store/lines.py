@@ -23,7 +23,7 @@ import orjson
 
 from .storage import _TABLE_HEAD
 
-__all__ = ["LineTables"]
+__all__ = ["LineTables", "keys_start_lines"]
 
 #: The newlines of a table are looked for this many bytes at a time (a bool per byte).
 _SCAN_BYTES = 1 << 25
@@ -144,6 +144,21 @@ class LineTables:
         if starts is None or len(starts) == 1:
             return {}
         return orjson.loads(b"{" + self._raw[int(starts[0]):int(starts[-1]) - 1] + b"}")
+
+
+def keys_start_lines(raw: bytes, starts: np.ndarray, docs: dict) -> bool:
+    """Whether the lines at `starts` start with the keys of `docs` (parsed from those
+    very lines), in order: then each line is one document (a line of two, and a
+    blank one, parse to as many as there are lines, but do not start so)."""
+    ids = np.frombuffer("\n".join(docs).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    if len(docs) != len(starts) or any("\n" in k for k in docs):
+        return False
+    if not len(docs):
+        return True
+    cuts = np.flatnonzero(ids == 10)
+    first = np.concatenate(([0], cuts + 1))
+    length = np.concatenate((cuts, [len(ids)])) - first
+    return _keys_are(np.frombuffer(raw, dtype=np.uint8), starts, ids, first, length)
 
 
 def _print(raw: bytes, start: int, stop: int) -> int:

@@ -32,11 +32,12 @@ from store.allocator import give_back, map_large_blocks
 from store.coldindex import ColdIndex, Helper, cold_index, identity
 from store.collector import paused
 from store.glimpse import LINED, Glimpse, glimpse
-from store.grown import grown
+from store.grown import grown, schema_of
 from store.history import DocChange
 from store.index import Segment
 from store.lines import LineTables
 from store.merge import merged
+from store.migrations import SCHEMA_VERSION
 from store.models import Statement
 from store.search import QuoteSearch, SyncPlan
 from store.views import ordered_views, views_in_order
@@ -124,7 +125,7 @@ def load(source: Store | Path, progress: Callable[[str], None],
                 return Loaded(store, warm, partial(_release, store))
         kept_docs = None
         if (cold is not None and read.canonical  # every statement in this program's form
-                and cold.fits(digest, len(bundle.statements))):
+                and cold.fits(digest, bundle)):
             # Indexed in two processes while the file was glimpsed: sorted, indexed.
             corpus = Corpus(views_in_order(bundle, cold.index.order), bundle.actors,
                             bundle.proposals, bundle.sources)
@@ -258,9 +259,13 @@ class _Cold:
         self.raw, self.index = raw, index
         self.digest: _Aside | None = None  # started once the glimpse is shown
 
-    def fits(self, digest: str | None, count: int) -> bool:
+    def fits(self, digest: str | None, bundle) -> bool:
+        """Whether a reading is of these bytes, and its quotes and sources are those the
+        index was made of."""
         made = self.digest.result() if self.digest is not None else storage.digest(self.raw)
-        return digest is not None and made == digest and len(self.index.order) == count
+        return (digest is not None and made == digest
+                and len(self.index.order) == len(bundle.statements)
+                and self.index.same_sources(bundle.sources))
 
 
 def _cold_glimpse(path: Path, progress: Callable[[str], None]) -> tuple[Corpus | None,
@@ -271,14 +276,13 @@ def _cold_glimpse(path: Path, progress: Callable[[str], None]) -> tuple[Corpus |
     read and checked whole meanwhile, as before (and refused if it must be)."""
     try:
         with path.open("rb") as f:
-            same_as = identity(f.fileno())
-            helper = Helper(path, same_as)
+            helper = Helper(path, identity(f.fileno()))
             try:
                 raw = f.read()
                 lines = LineTables(raw)
                 count = lines.count("statements")
-                if count <= SYNC_LIMIT:
-                    helper.close()
+                if count <= SYNC_LIMIT or schema_of(lines) != SCHEMA_VERSION:
+                    helper.close()  # small; or another version's, for the reading to refuse
                     return None, None
                 say = _Throttled(progress)
                 progress(f"Reading {count:,} quotes' words…")
