@@ -50,6 +50,7 @@ def main() -> None:
 
         path = Path(scratch) / "archive.json"
         shutil.copy(source, path)
+        os.sync()  # as a file opened the first time has long been: not being written back
 
         def opening(label: str) -> None:
             searchable: list[float] = []

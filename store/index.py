@@ -103,7 +103,8 @@ class Segment:
         by_term = np.argsort(terms.astype(np.uint16) if nv <= 65536 else terms, kind="stable")
         # Each term, as many times as it is used: written in order, not gathered (0.4 s
         # less at 1,000,000 quotes).
-        used = np.bincount(terms, minlength=nv) if len(terms) else np.zeros(nv, dtype=np.int64)
+        used = np.zeros(nv, dtype=np.int64)
+        used[rank] = tok.counted().uses
         sorted_terms = np.repeat(np.arange(nv, dtype=terms.dtype), used)
         docs = np.repeat(np.arange(n, dtype=np.int32), lengths)[by_term]
         # A token's position is its index in reading order plus one gap per document before.
@@ -143,7 +144,9 @@ class Segment:
             self.post_doc, post_term = docs, sorted_terms
         np.minimum(tf, 65535, out=tf)
         self.post_tf = tf.astype(np.uint16)
-        self.off = np.searchsorted(post_term, np.arange(nv + 1)).astype(np.int64)
+        # (arange of post_term's own type: else all of post_term is copied to compare)
+        self.off = np.searchsorted(post_term, np.arange(nv + 1, dtype=post_term.dtype)
+                                   ).astype(np.int64)
         tf32 = tf.astype(np.float32)
         del tf
         self.post_w = bm25_weights(lengths, self.off, self.post_doc, post_term, tf32)

@@ -57,12 +57,22 @@ class Tokenized:
 
     `terms[i]` is the folded word whose id is i; `ids` holds the ids of every
     text's words, one text after another; `lengths[k]` is text k's word count.
+    `uses[i]`, when known, is how many times term i is in `ids` (counted where
+    it is quicker: `store.coldindex` counts each half in its own process).
     """
 
-    __slots__ = ("ids", "lengths", "terms")
+    __slots__ = ("ids", "lengths", "terms", "uses")
 
-    def __init__(self, terms: list[str], ids: np.ndarray, lengths: np.ndarray) -> None:
-        self.terms, self.ids, self.lengths = terms, ids, lengths
+    def __init__(self, terms: list[str], ids: np.ndarray, lengths: np.ndarray,
+                 uses: np.ndarray | None = None) -> None:
+        self.terms, self.ids, self.lengths, self.uses = terms, ids, lengths, uses
+
+    def counted(self) -> Tokenized:
+        """These words, with `uses` counted."""
+        if self.uses is None:
+            self.uses = (np.bincount(self.ids, minlength=len(self.terms)) if len(self.ids)
+                         else np.zeros(len(self.terms), dtype=np.int64))
+        return self
 
 
 class _Runs(dict):
