@@ -236,3 +236,18 @@ def test_the_table_of_places_made_a_slice_at_a_time_is_every_live_document(monke
     places = search_module._places(main)
     assert places == {v.statement.id: (main, i) for i, v in enumerate(views)
                       if i not in (3, 20, 59)}
+
+
+def test_a_large_build_in_two_threads_makes_the_arrays_one_thread_makes(monkeypatch):
+    """Past _THREADED_WORDS words, terms are sorted and posted in two ranges, built apart
+    and laid end to end: the same segment, array for array."""
+    import store.index as index
+
+    views = views_of(generate(1500, seed=3))
+    one = QuoteSearch(views)._main.segment.to_arrays()
+    monkeypatch.setattr(index, "_THREADED_WORDS", 0)
+    assert len(index._term_ranges(np.array([0, 5, 9, 12]))) == 2
+    two = QuoteSearch(views)._main.segment.to_arrays()
+    assert one.keys() == two.keys()
+    for name in one:
+        assert np.array_equal(one[name], two[name]), name
