@@ -3,7 +3,8 @@
 A database read before is shown and searched from its snapshot
 (`store.glimpse`); one read for the first time had to be parsed whole,
 every document checked, the quotes sorted and then indexed, one step after
-another on one core: 1,000,000 quotes were searchable after 21-34 s (12 s now). Only
+another on one core: 1,000,000 quotes were searchable after 26-38 s here (now
+9.7-13 s). Only
 part of that is needed to search: each quote's words, speaker, tags, date,
 and its place in the list. Here those are read straight from the file's
 lines (`store.lines`), half of them by a second process
@@ -11,7 +12,7 @@ lines (`store.lines`), half of them by a second process
 reads the other half, and the index is built over both in display order.
 The explorer then shows the quotes a line at a time, as a glimpse does,
 and the file is parsed and checked meanwhile, as before; its index is this
-one (`ColdIndex.fits`: the same bytes, the same quotes).
+one if it read the same bytes, quotes and sources (`tui.loading`).
 
 Nothing here trusts the file: a line that is not in the form this program
 writes, a date that is not one, a field of another type, makes the answer
@@ -37,7 +38,7 @@ from pathlib import Path
 import msgspec
 import numpy as np
 
-from .index import DocCodes, Segment, join_words, split_words
+from .index import DocCodes, Segment, join_words
 from .lines import LineTables, keys_start_lines
 from .models import _ID, Source
 from .tokens import Tokenized, tokenize_many
@@ -77,11 +78,10 @@ class Half:
 
 
 class _Numbers(dict):
-    """name -> its number, the next one for a name not seen before."""
+    """name -> its number, the next one for a name not seen before (names are strs:
+    `_Fields` types them)."""
 
     def __missing__(self, key: str) -> int:
-        if type(key) is not str:
-            raise TypeError("a name that is not a str")
         found = self[key] = len(self)
         return found
 
@@ -89,10 +89,10 @@ class _Numbers(dict):
 class _Days(dict):
     """'YYYY-MM-DD' (or None) -> its ordinal (0 for None), each worked out once."""
 
-    def __missing__(self, text: object) -> int:
+    def __missing__(self, text: str | None) -> int:
         if text is None:
             return 0
-        if type(text) is not str or len(text) != 10:
+        if len(text) != 10:
             raise ValueError("not a date")
         found = self[text] = dt.date.fromisoformat(text).toordinal()
         return found
@@ -121,11 +121,7 @@ def half_of(raw: bytes, starts: np.ndarray, first: int, stop: int,
         if progress is not None:
             progress((end - first) / (stop - first))
     n = len(rows)
-    if not n:
-        return Half(tokenize_many([]), *(np.zeros(0, dtype=np.int32), []) * 2,
-                    np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64),
-                    np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64), [])
-    texts, actors, sources, said, spans, issues = zip(*rows, strict=True)
+    texts, actors, sources, said, spans, issues = zip(*rows, strict=True) if n else [()] * 6
     del rows
     actor_names, source_names, issue_names = _Numbers(), _Numbers(), _Numbers()
     return Half(tokenize_many(texts).counted(),  # counted here, not in the join
@@ -210,7 +206,7 @@ def serve(here: str) -> None:
 
 class Helper:
     """The second process, started before the file is read (a Python and numpy to load:
-    0.3 s): it reads the file itself, and the second half of its statements.
+    0.5 s): it reads the file itself, and the second half of its statements.
 
     A plain child Python (not `multiprocessing`, whose spawned child would run
     the caller's main module again), this package last on its path (not before
@@ -265,7 +261,7 @@ class ColdIndex:
         (sorting and dating read them from their lines' bytes: a line that is not
         a source, as this program writes one, could have misled it)."""
         return (len(sources) == len(self.published)
-                and [s.id for s in sources] == split_words(self.source_ids)
+                and [s.id for s in sources] == list(self.published)  # in the lines' order
                 and all(self.published[s.id] == (s.published.toordinal() if s.published else 0)
                         for s in sources))
 
@@ -320,16 +316,14 @@ def _published(raw: bytes, lines: LineTables) -> tuple[dict[str, int], list[str]
 def _joined(a: Half, b: Half, published: dict[str, int], source_ids: list[str]) -> ColdIndex:
     """The two halves as one, sorted as `views.view_order` sorts (by the source's day,
     undated first; its id; where the quote starts; stably) and indexed."""
-    terms = dict(zip(a.tok.terms, range(len(a.tok.terms)), strict=True))
-    to = np.array([terms.setdefault(t, len(terms)) for t in b.tok.terms], dtype=np.int32)
-    ids = np.concatenate((a.tok.ids, to[b.tok.ids] if len(b.tok.ids) else b.tok.ids))
+    ids, terms, to = _names(a.tok.ids, a.tok.terms, b.tok.ids, b.tok.terms)
     uses = np.zeros(len(terms), dtype=np.int64)
     uses[:len(a.tok.terms)] = a.tok.counted().uses
     uses[to] += b.tok.counted().uses  # `to` names each of b's terms once
     lengths = np.concatenate((a.tok.lengths, b.tok.lengths))
-    actor, actor_ids = _names(a.actor, a.actors, b.actor, b.actors)
-    source, source_names = _names(a.source, a.sources, b.source, b.sources)
-    issue, issue_ids = _names(a.issue, a.issues, b.issue, b.issues)
+    actor, actor_ids, _ = _names(a.actor, a.actors, b.actor, b.actors)
+    source, source_names, _ = _names(a.source, a.sources, b.source, b.sources)
+    issue, issue_ids, _ = _names(a.issue, a.issues, b.issue, b.issues)
     issue_counts = np.concatenate((a.issue_counts, b.issue_counts))
     said = np.concatenate((a.said, b.said))
     # A source not in the file: no day (as views sort a quote without its source).
@@ -341,7 +335,7 @@ def _joined(a: Half, b: Half, published: dict[str, int], source_ids: list[str]) 
     order = np.lexsort((np.concatenate((a.start, b.start)), rank[source],
                         np.where(day > 0, day, 1)))  # undated: date.min, ordinal 1
     dates = np.where(said > 0, said, day)[order]
-    tok = _reordered(Tokenized(list(terms), ids, lengths, uses), order)
+    tok = _reordered(Tokenized(terms, ids, lengths, uses), order)
     first = np.concatenate(([0], np.cumsum(issue_counts)))
     picked = _ranges(first[order], issue_counts[order])
     codes = DocCodes(dates, actor[order], actor_ids, issue[picked], issue_counts[order], issue_ids)
@@ -349,11 +343,12 @@ def _joined(a: Half, b: Half, published: dict[str, int], source_ids: list[str]) 
 
 
 def _names(a: np.ndarray, a_names: list[str], b: np.ndarray,
-           b_names: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Two numberings of names made one: a's numbers kept, b's renumbered after them."""
+           b_names: list[str]) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Two numberings of names made one: a's numbers kept, b's renumbered after them;
+    and what each of b's numbers became."""
     number = dict(zip(a_names, range(len(a_names)), strict=True))
-    to = np.array([number.setdefault(x, len(number)) for x in b_names] or [0], dtype=np.int32)
-    return np.concatenate((a, to[b] if len(b) else b)), list(number)
+    to = np.array([number.setdefault(x, len(number)) for x in b_names], dtype=np.int32)
+    return np.concatenate((a, to[b] if len(b) else b)), list(number), to
 
 
 def _ranges(first: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -85,19 +85,15 @@ class LineViews(Sequence[QuoteView]):
             return next((i for i, v in self._made.items() if v is view), None)
 
     def _view(self, i: int) -> QuoteView:
-        if self._checked:  # a line that is not one document: shown with no words
-            try:
-                doc_id, doc = self._lines.doc("statements", int(self._order[i]))
-            except Exception:
-                doc_id, doc = "?", {}
-        else:
-            doc_id, doc = self._lines.doc("statements", int(self._order[i]))
+        line = int(self._order[i])
         if not self._checked:
-            st = statement_as_stored(doc_id, doc)
-        else:
+            st = statement_as_stored(*self._lines.doc("statements", line))
+        else:  # a line that is not one document, or not valid: shown with no words
+            doc_id = "?"
             try:
+                doc_id, doc = self._lines.doc("statements", line)
                 st = statement_checked(doc_id, doc)
-            except Exception:  # not valid (StoreError), not even a document: the same
+            except Exception:
                 st = Statement.model_construct(id=doc_id, actor_id="?", text="", source_id="",
                                                span=(0, 1), issues=[])
         return QuoteView(st, self._actors.get(st.actor_id), self._source(st.source_id))
@@ -105,13 +101,15 @@ class LineViews(Sequence[QuoteView]):
     def _source(self, source_id: str) -> Source | None:
         if source_id not in self._sources:
             k = self._source_line.get(source_id)
-            made = source_checked if self._checked else source_as_stored
-            try:
-                found = None if k is None else made(*self._lines.doc("sources", k))
-            except Exception:  # only a file not known to be valid: a source not drawn
-                if not self._checked:
-                    raise
+            if k is None:
                 found = None
+            elif not self._checked:
+                found = source_as_stored(*self._lines.doc("sources", k))
+            else:
+                try:
+                    found = source_checked(*self._lines.doc("sources", k))
+                except Exception:  # not valid, not even a document: drawn with no source
+                    found = None
             self._sources[source_id] = found
         return self._sources[source_id]
 
