@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,28 @@ def held_reread(monkeypatch):
     for name in ("reread", "patched"):
         monkeypatch.setattr(app_module, name, holding(name))
     return go, calls
+
+
+@contextlib.asynccontextmanager
+async def explorer_on_its_glimpse(path: Path, monkeypatch, rows: int, wait: float = 10):
+    """The explorer on a database (of `rows` quotes, taken for large) showing its glimpse,
+    its file parsed only once the test lets it (or after `wait` seconds, failing):
+    (app, pilot, quote list, the event that lets it parse the file)."""
+    from tui.widgets.quote_list import QuoteList
+
+    go, real_open = threading.Event(), Store.open
+
+    def held_open(*args, **kwargs):
+        assert go.wait(wait)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr("tui.loading.Store.open", held_open)
+    monkeypatch.setattr("tui.app.SYNC_LIMIT", 1000)
+    app = ExplorerApp(path=path)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            quotes = app.query_one(QuoteList)
+            await until(pilot, lambda: len(quotes.rows.views) == rows)
+            yield app, pilot, quotes, go
+    finally:
+        go.set()

@@ -5,7 +5,6 @@ reading then takes that index, which is the one a build makes."""
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -13,14 +12,12 @@ import orjson
 import pytest
 
 from bench.corpus import generate
-from store import Store, StoreError, storage
+from store import StoreError, storage
 from store.coldindex import Helper, cold_index, identity
 from store.glimpse import LineViews
 from store.lines import LineTables
-from tests.explorer_support import settle, terminal_env, until
+from tests.explorer_support import explorer_on_its_glimpse, settle, terminal_env, until
 from tui import loading
-from tui.app import ExplorerApp
-from tui.widgets.quote_list import QuoteList
 
 QUERIES = ["ceasefire", "of the", '"of the"', "speaker:actor-1", "ceasfire", "iss:Dev",
            "-the", "after:2023-01-01 envoy", "before:2022-06-01 the"]
@@ -212,46 +209,26 @@ def test_the_list_says_what_is_being_done_before_the_glimpse(fresh_db):
 
 
 # -- in the explorer ---------------------------------------------------------------
-def _held_parse(monkeypatch) -> threading.Event:
-    """The explorer parses its file only once the test lets it: until then it shows
-    what was indexed from the file's lines."""
-    go, real_open = threading.Event(), Store.open
-
-    def held_open(*args, **kwargs):
-        assert go.wait(20)
-        return real_open(*args, **kwargs)
-
-    monkeypatch.setattr("tui.loading.Store.open", held_open)
-    monkeypatch.setattr("tui.app.SYNC_LIMIT", 1000)
-    return go
-
-
 @pytest.mark.usefixtures(terminal_env.__name__)
 async def test_the_explorer_searches_a_new_file_before_reading_it_then_keeps_the_row(
         fresh_db, monkeypatch):
     built = _built(fresh_db)
     want = [h.view.statement.id for h in built.search("ceasefire").hits]
-    go = _held_parse(monkeypatch)
-    app = ExplorerApp(path=fresh_db)
-    try:
-        async with app.run_test(size=(100, 30)) as pilot:
-            quotes = app.query_one(QuoteList)
-            await until(pilot, lambda: len(quotes.rows.views) == 1200)
-            assert isinstance(app.corpus.views, LineViews) and app._loading
-            await pilot.press("slash", *"ceasefire", "enter")
-            await until(pilot, lambda: app.main_screen.result is not None)
-            await pilot.pause()
-            assert sorted(v.statement.id for v in quotes.rows.views) == sorted(want)
-            assert "edits wait" in str(quotes.border_subtitle)
-            await pilot.press("down", "down")
-            chosen = quotes.current
-            assert chosen is not None
-            go.set()
-            await settle(pilot)
-            assert not app._loading and isinstance(app.corpus.views, list)
-            assert quotes.current is not chosen and quotes.current == chosen  # the same row
-    finally:
+    async with explorer_on_its_glimpse(fresh_db, monkeypatch, 1200, wait=20) as (
+            app, pilot, quotes, go):
+        assert isinstance(app.corpus.views, LineViews) and app._loading
+        await pilot.press("slash", *"ceasefire", "enter")
+        await until(pilot, lambda: app.main_screen.result is not None)
+        await pilot.pause()
+        assert sorted(v.statement.id for v in quotes.rows.views) == sorted(want)
+        assert "edits wait" in str(quotes.border_subtitle)
+        await pilot.press("down", "down")
+        chosen = quotes.current
+        assert chosen is not None
         go.set()
+        await settle(pilot)
+        assert not app._loading and isinstance(app.corpus.views, list)
+        assert quotes.current is not chosen and quotes.current == chosen  # the same row
 
 
 @pytest.mark.usefixtures(terminal_env.__name__)
@@ -262,20 +239,14 @@ async def test_the_explorer_draws_an_invalid_quote_of_a_new_file_then_refuses_it
     tables["statements"][bad]["text"] = "   "  # blank: the model refuses it
     path = tmp_path / "bad.json"
     path.write_bytes(storage.dumps(tables))
-    go = _held_parse(monkeypatch)
-    app = ExplorerApp(path=path)
-    try:
-        async with app.run_test(size=(100, 30)) as pilot:
-            quotes = app.query_one(QuoteList)
-            await until(pilot, lambda: len(quotes.rows.views) == 1200)
-            for _ in range(40):  # every row on the way drawn, the invalid one among them
-                await pilot.press("down")
-            await pilot.pause()
-            assert app._exception is None and app.return_code is None
-            drawn = app.corpus.views._made.values()  # the rows made so far
-            assert any(v.statement.id == bad and v.statement.text == "" for v in drawn)
-            go.set()
-            await until(pilot, lambda: app.return_code is not None)
-    finally:
+    async with explorer_on_its_glimpse(path, monkeypatch, 1200, wait=20) as (
+            app, pilot, _, go):
+        for _ in range(40):  # every row on the way drawn, the invalid one among them
+            await pilot.press("down")
+        await pilot.pause()
+        assert app._exception is None and app.return_code is None
+        drawn = app.corpus.views._made.values()  # the rows made so far
+        assert any(v.statement.id == bad and v.statement.text == "" for v in drawn)
         go.set()
+        await until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 2 and bad in (app.error or "")

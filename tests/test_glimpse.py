@@ -18,10 +18,8 @@ from store.index import join_words
 from store.lines import LineTables
 from store.search import QuoteSearch
 from store.views import views_in_order
-from tests.explorer_support import settle, terminal_env, until
+from tests.explorer_support import explorer_on_its_glimpse, settle, terminal_env, until
 from tui import loading
-from tui.app import ExplorerApp
-from tui.widgets.quote_list import QuoteList
 
 QUERIES = ["ceasefire", "of the", '"of the"', "speaker:actor-1", "ceasfire", "iss:Dev",
            "-the", "after:2023-01-01 envoy"]
@@ -322,41 +320,12 @@ def test_a_small_file_is_not_glimpsed(archive_db, monkeypatch):
 
 
 # -- the explorer ---------------------------------------------------------------------
-def _held_parse(monkeypatch) -> threading.Event:
-    """The explorer (a database of 1,200 quotes taken for large) parses its file only
-    once the test lets it: until then it shows the glimpse."""
-    go, real_open = threading.Event(), Store.open
-
-    def held_open(*args, **kwargs):
-        assert go.wait(10)
-        return real_open(*args, **kwargs)
-
-    monkeypatch.setattr("tui.loading.Store.open", held_open)
-    monkeypatch.setattr("tui.app.SYNC_LIMIT", 1000)
-    return go
-
-
-@contextlib.asynccontextmanager
-async def _explorer_on_its_glimpse(path: Path, monkeypatch):
-    """The explorer on a database read before (a snapshot kept), showing its glimpse:
-    (app, pilot, quote list, the event that lets it parse the file)."""
-    go = _held_parse(monkeypatch)
-    app = ExplorerApp(path=path)
-    try:
-        async with app.run_test(size=(100, 30)) as pilot:
-            quotes = app.query_one(QuoteList)
-            await until(pilot, lambda: len(quotes.rows.views) == 1200)
-            yield app, pilot, quotes, go
-    finally:
-        go.set()
-
-
 @pytest.mark.usefixtures(terminal_env.__name__)
 async def test_the_explorer_searches_a_glimpse_then_the_parsed_reading_keeps_the_row(
         archive_db, monkeypatch):
     first = loading.load(archive_db, lambda _: None)
     first.after_shown()
-    async with _explorer_on_its_glimpse(archive_db, monkeypatch) as (app, pilot, quotes, go):
+    async with explorer_on_its_glimpse(archive_db, monkeypatch, 1200) as (app, pilot, quotes, go):
         assert isinstance(app.corpus.views, LineViews) and app._loading
         await pilot.press("slash", *"ceasefire", "enter")
         await until(pilot, lambda: app.main_screen.result is not None)
@@ -410,7 +379,7 @@ async def test_a_search_of_the_glimpse_answered_after_the_parsed_reading_is_drop
 
     monkeypatch.setattr(QuoteSearch, "search", slow)
     try:
-        async with _explorer_on_its_glimpse(archive_db, monkeypatch) as (app, pilot, _, go):
+        async with explorer_on_its_glimpse(archive_db, monkeypatch, 1200) as (app, pilot, _, go):
             await pilot.press("slash", *"peace")
             await until(pilot, started.is_set)
             go.set()
