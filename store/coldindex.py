@@ -26,32 +26,46 @@ import datetime as dt
 import gc
 import os
 import pickle
+import struct
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain, pairwise
 from operator import attrgetter, itemgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 import numpy as np
 
+from .ids import ID
 from .index import DocCodes, Segment, join_words
 from .lines import LineTables, keys_start_lines
-from .models import _ID, Source
-from .tokens import Tokenized, tokenize_many
+from .tokens import Tokenized, Tokenizer
 
-__all__ = ["ColdIndex", "Helper", "cold_index", "identity"]
+try:
+    import fcntl
+except ImportError:  # not POSIX: no lock to share the chunks by; the long way
+    fcntl = None  # type: ignore[assignment]
 
-#: Lines parsed at once (one decode of them: half the time of a line at a time).
+if TYPE_CHECKING:
+    from .models import Source
+
+__all__ = ["AVAILABLE", "ColdIndex", "Helper", "cold_index", "identity"]
+
+#: Whether this system can index a file in two processes (`Claims` needs POSIX locks).
+AVAILABLE = fcntl is not None and hasattr(os, "pread")
+#: Lines parsed at once (one decode of them: half the time of a line at a time), and
+#: the chunks the two processes take in turn (`Claims`).
 _LINES_AT_ONCE = 8192
 _PUBLISHED = b',"published":'
 _QUOTE = ord('"')
-#: The share of the statements this process reads; the helper the rest. It starts
-#: later (a Python to load) and its half must come through a pipe: 0.8 s at 1,000,000.
-_MINE = 0.53
+#: Chunks the helper leaves to this process when they meet: its half must still be
+#: pickled, sent and read (0.2-0.3 s at 1,000,000 quotes; a chunk takes about 0.07 s).
+_LEFT_TO_US = 3
 
 
 def identity(fd: int) -> tuple[int, int, int, int]:
@@ -65,6 +79,7 @@ def identity(fd: int) -> tuple[int, int, int, int]:
 class Half:
     """What the index needs of some quotes, in the file's order; names as numbers."""
 
+    lines: tuple[int, int]  # the statements' lines first..stop-1 (first == stop: none)
     tok: Tokenized
     actor: np.ndarray
     actors: list[str]
@@ -98,17 +113,21 @@ class _Days(dict):
         return found
 
 
-def half_of(raw: bytes, starts: np.ndarray, first: int, stop: int,
-            progress: Callable[[float], None] | None = None) -> Half:
-    """The statements of lines first..stop-1 (`starts`: where each line starts, and the
-    table's end); ValueError, TypeError or KeyError if one is not as this program
-    writes it. (A field of another form that passes, a span of floats say, is the
-    reading's to refuse; its index is not taken then: `ColdIndex` is for files all
-    in this program's form.) `progress(fraction)` hears how far the parse has got."""
-    rows: list[tuple] = []
+def half_of(raw: bytes, starts: np.ndarray, chunks: Iterable[int], size: int,
+            progress: Callable[[], None] | None = None) -> Half:
+    """The statements of the chunks of lines `chunks` names (chunk k: `size` lines from
+    line k * size; `starts`: where each line starts, and the table's end), read
+    in the order named, one after another in the file; ValueError, TypeError or
+    KeyError if one is not as this program writes it. (A field of another form that
+    passes, a span of floats say, is the reading's to refuse; its index is not taken
+    then: `ColdIndex` is for files all in this program's form.) `progress()` hears
+    that a chunk is read."""
+    n = len(starts) - 1
     decode = _decoder().decode
-    for at in range(first, stop, _LINES_AT_ONCE):
-        end = min(at + _LINES_AT_ONCE, stop)
+    tokenizer = Tokenizer(int(starts[-1] - starts[0]))
+    parts = []
+    for k in chunks:
+        at, end = k * size, min((k + 1) * size, n)
         body = raw[int(starts[at]):int(starts[end]) - 1]  # the lines, less the last newline
         try:
             docs = decode(b"{" + (body[:-1] if body.endswith(b",") else body) + b"}")
@@ -116,24 +135,36 @@ def half_of(raw: bytes, starts: np.ndarray, first: int, stop: int,
             raise ValueError(str(e)) from None
         if len(docs) != end - at or not keys_start_lines(raw, starts[at:end], docs):
             raise ValueError("not a statement a line")  # an id twice, a line of two
-        rows.extend(map(_FIELDS, docs.values()))  # C loops from here on: 0.3 s, not 1 s
-        del docs
+        fields = docs.values()
+        codes = tokenizer.codes(list(map(_TEXT, fields)))
+        if codes is None:
+            raise ValueError("a control character in a text")  # stripped when stored
+        # a column at a time: C loops, not a tuple per quote
+        parts.append((k, codes, *(list(map(get, fields)) for get in _COLUMNS)))
+        del docs, fields
         if progress is not None:
-            progress((end - first) / (stop - first))
-    n = len(rows)
-    texts, actors, sources, said, spans, issues = zip(*rows, strict=True) if n else [()] * 6
-    del rows
+            progress()
+    parts.sort(key=itemgetter(0))
+    taken = [p[0] for p in parts]
+    if taken != list(range(taken[0], taken[0] + len(taken)) if taken else []):
+        raise ValueError("chunks with a gap between them")
+    lines = (taken[0] * size, min((taken[-1] + 1) * size, n)) if taken else (n, n)
+    count = lines[1] - lines[0]
+    tok = tokenizer.words([p[1] for p in parts]).counted()  # counted here, not in the join
+    actors, sources, said, spans, issues = (list(chain.from_iterable(p[c] for p in parts))
+                                            for c in range(2, 7))
+    del parts
     actor_names, source_names, issue_names = _Numbers(), _Numbers(), _Numbers()
-    return Half(tokenize_many(texts).counted(),  # counted here, not in the join
-                np.fromiter(map(actor_names.__getitem__, actors), np.int32, count=n),
+    return Half(lines, tok,
+                np.fromiter(map(actor_names.__getitem__, actors), np.int32, count=count),
                 list(actor_names),
-                np.fromiter(map(source_names.__getitem__, sources), np.int32, count=n),
+                np.fromiter(map(source_names.__getitem__, sources), np.int32, count=count),
                 list(source_names),
-                np.fromiter(map(_Days().__getitem__, said), np.int32, count=n),
-                np.fromiter(map(itemgetter(0), spans), np.int64, count=n),
+                np.fromiter(map(_Days().__getitem__, said), np.int32, count=count),
+                np.fromiter(map(itemgetter(0), spans), np.int64, count=count),
                 np.fromiter(map(issue_names.__getitem__, chain.from_iterable(issues)),
                             np.int32),
-                np.fromiter(map(len, issues), np.int64, count=n), list(issue_names))
+                np.fromiter(map(len, issues), np.int64, count=count), list(issue_names))
 
 
 class _Fields(msgspec.Struct, gc=False):
@@ -153,20 +184,92 @@ def _decoder() -> msgspec.json.Decoder:
     return msgspec.json.Decoder(dict[str, _Fields])
 
 
-_FIELDS = attrgetter("text", "actor_id", "source_id", "said_on", "span", "issues")
+_TEXT = attrgetter("text")
+_COLUMNS = tuple(map(attrgetter, ("actor_id", "source_id", "said_on", "span", "issues")))
 
 
-def _second_half(path: str, same_as: tuple[int, int, int, int]) -> Theirs | None:
-    """The second half of the statements of the file at `path`, and its sources' days,
-    if it is still the file the explorer read (`identity`)."""
+class Claims:
+    """Which chunks of lines each process reads: this one takes them from the front,
+    the helper from the back, one at a time, until they meet.
+
+    A fixed split left one process waiting for the other 0.4-1.6 s (a Python
+    to start, a machine busy with something else); taken in turn, both finish
+    together whatever each one's pace. Two numbers, the first chunk not
+    taken and the end of those not taken, in a file both processes have open
+    (unnamed; its descriptor is passed to the helper), changed under a POSIX
+    lock. They start unset: whichever process first knows how many chunks
+    there are (each reads the file) sets them."""
+
+    _FORM = struct.Struct("<qq")
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    @classmethod
+    def new(cls) -> Claims:
+        """Claims in a new unnamed file, unset (its descriptor: `fd`, to pass on)."""
+        with tempfile.TemporaryFile() as f:  # its own descriptor closed, the file kept
+            fd = os.dup(f.fileno())
+        os.pwrite(fd, cls._FORM.pack(-1, -1), 0)
+        return cls(fd)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+    def _take(self, chunks: int, back: bool, spare: int) -> int | None:
+        fcntl.lockf(self.fd, fcntl.LOCK_EX)
+        try:
+            first, end = self._FORM.unpack(os.pread(self.fd, 16, 0))
+            if end < 0:  # unset: the first to come sets them
+                first, end = 0, chunks
+            if end - first <= spare:
+                return None
+            if back:
+                end -= 1
+            else:
+                first += 1
+            os.pwrite(self.fd, self._FORM.pack(first, end), 0)
+            return end if back else first - 1
+        finally:
+            fcntl.lockf(self.fd, fcntl.LOCK_UN)
+
+    def from_front(self, chunks: int) -> Iterator[int]:
+        """Chunks from the first on, each taken as the last is done, until none is left."""
+        while (k := self._take(chunks, back=False, spare=0)) is not None:
+            yield k
+
+    def from_back(self, chunks: int, spare: int) -> Iterator[int]:
+        """Chunks from the last down, each taken as the last is done, until only `spare`
+        are left."""
+        while (k := self._take(chunks, back=True, spare=spare)) is not None:
+            yield k
+
+    def taken(self, chunks: int) -> float:
+        """The share of the chunks taken so far by either process."""
+        first, end = self._FORM.unpack(os.pread(self.fd, 16, 0))
+        return 0.0 if end < 0 else (first + chunks - end) / max(chunks, 1)
+
+
+def _chunks(n: int, size: int) -> int:
+    """How many chunks of `size` lines n statements make."""
+    return -(-n // size)
+
+
+def _second_half(path: str, same_as: tuple[int, int, int, int], claims: Claims, size: int,
+                 spare: int) -> Theirs | None:
+    """The statements of the chunks of `size` lines of the file at `path` the helper
+    takes (from the back, leaving `spare`), and its sources' days, if it is still the
+    file the explorer read (`identity`)."""
     with open(path, "rb") as f:
         if identity(f.fileno()) != same_as:
             return None
         raw = f.read()
     lines = LineTables(raw)
+    published = _published(raw, lines)  # first: then only the pickling is left at the end
     starts = lines.starts("statements")
     n = len(starts) - 1
-    return Theirs(half_of(raw, starts, _split(n), n), *_published(raw, lines))
+    return Theirs(half_of(raw, starts, claims.from_back(_chunks(n, size), spare), size),
+                  *published)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,25 +282,26 @@ class Theirs:
     source_ids: list[str]
 
 
-def _split(n: int) -> int:
-    return int(n * _MINE)
-
-
 #: The folder this `store` package is in; the helper must import this one.
 _HERE = Path(__file__).resolve().parent.parent
-_CHILD = ("import sys; sys.path.append(sys.argv[1]); "
+#: The helper's program: `store` made a bare package, so that its `__init__` (the
+#: models, TinyDB: 0.3 s) is not run; only the modules this one needs are loaded.
+_CHILD = ("import sys, types; store = types.ModuleType('store'); "
+          "store.__path__ = [sys.argv[1] + '/store']; sys.modules['store'] = store; "
           "from store.coldindex import serve; serve(sys.argv[1])")
 
 
 def serve(here: str) -> None:
-    """The helper process: a request (path, identity) in on stdin, its answer out on
-    stdout (pickled: arrays of tens of MB go through the pipe in a blink); None
-    when the file is not what was asked, or not in this program's form, or when
-    this `store` is not the caller's (in `here`)."""
+    """The helper process: a request (path, identity, claims' descriptor, lines in a
+    chunk, chunks to leave) in on stdin,
+    its answer out on stdout (pickled: arrays of tens of MB go through the pipe in
+    a blink); None when the file is not what was asked, or not in this program's
+    form, or when this `store` is not the caller's (in `here`)."""
     gc.disable()  # a million objects and no cycles: the collector would walk them again
-    path, same_as = pickle.load(sys.stdin.buffer)
+    path, same_as, fd, size, spare = pickle.load(sys.stdin.buffer)
     try:
-        found = _second_half(path, same_as) if Path(here).resolve() == _HERE else None
+        found = (_second_half(path, same_as, Claims(fd), size, spare)
+                 if Path(here).resolve() == _HERE else None)
     except (OSError, ValueError, TypeError, KeyError, IndexError, OverflowError):
         found = None
     pickle.dump(found, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
@@ -206,23 +310,29 @@ def serve(here: str) -> None:
 
 class Helper:
     """The second process, started before the file is read (a Python and numpy to load:
-    0.5 s): it reads the file itself, and the second half of its statements.
+    0.3 s): it reads the file itself, and the chunks of statements it takes.
 
     A plain child Python (not `multiprocessing`, whose spawned child would run
-    the caller's main module again), this package last on its path (not before
-    the standard library), and refusing to work if the `store` it imports is
-    another."""
+    the caller's main module again), loading this `store` (and refusing to work
+    if the one it imports is another), with the claims' file (`Claims`) open."""
 
     def __init__(self, path: Path, same_as: tuple[int, int, int, int]) -> None:
-        self._proc = subprocess.Popen(
-            # -P: not the current folder first on its path (a numpy.py there would run)
-            [sys.executable, "-P", "-c", _CHILD, str(_HERE)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.size = _LINES_AT_ONCE  # lines in a chunk: told the helper, so both agree
+        self.claims = Claims.new()
+        try:
+            self._proc = subprocess.Popen(
+                # -P: not the current folder first on its path (a numpy.py there would run)
+                [sys.executable, "-P", "-c", _CHILD, str(_HERE)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                pass_fds=(self.claims.fd,))
+        except BaseException:
+            self.claims.close()
+            raise
         atexit.register(self.close)  # not left working when the explorer quits meanwhile
         try:
             assert self._proc.stdin is not None
             with self._proc.stdin as ask:
-                pickle.dump((str(path), same_as), ask)
+                pickle.dump((str(path), same_as, self.claims.fd, self.size, _LEFT_TO_US), ask)
         except BaseException:  # it died at once: reaped, not left a zombie
             self.close()
             raise
@@ -245,6 +355,9 @@ class Helper:
         self._proc.wait()
         if self._proc.stdout is not None:
             self._proc.stdout.close()
+        if self.claims.fd >= 0:
+            self.claims.close()
+            self.claims.fd = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,23 +382,34 @@ class ColdIndex:
 def cold_index(raw: bytes, lines: LineTables, helper: Helper,
                reading: Callable[[float], None] | None = None,
                indexing: Callable[[], None] | None = None) -> ColdIndex | None:
-    """The index of the statements of `raw` (in `lines`), the first half read here,
-    the second by `helper`; None if the file is not in this program's form.
-    `reading(fraction)` hears how far this process has read, `indexing()` that
-    the halves are being made one index."""
+    """The index of the statements of `raw` (in `lines`), read in chunks taken in turn
+    by this process (from the front) and by `helper` (from the back); None if the
+    file is not in this program's form. `reading(fraction)` hears how much of the
+    file both have taken, `indexing()` that the halves are being made one index."""
     starts = lines.starts("statements")
     n = len(starts) - 1
+    size = helper.size
+    chunks, claims = _chunks(n, size), helper.claims
     try:
-        mine = half_of(raw, starts, 0, _split(n), reading)
+        mine = half_of(raw, starts, claims.from_front(chunks), size,
+                       None if reading is None else lambda: reading(claims.taken(chunks)))
     except (ValueError, TypeError, KeyError, IndexError, OverflowError):
         helper.close()
         return None
     if indexing is not None:
         indexing()
     theirs = helper.result()
-    if theirs is None or len(mine.said) + len(theirs.half.said) != n:
+    if theirs is None or not _meet(mine, theirs.half, n):
         return None
     return _joined(mine, theirs.half, theirs.published, theirs.source_ids)
+
+
+def _meet(mine: Half, theirs: Half, n: int) -> bool:
+    """Whether two halves are all the n statements: this one's from the first line, the
+    helper's from where this one's stop to the last (or none of them)."""
+    if theirs.lines[0] == theirs.lines[1]:  # the helper took none
+        return mine.lines == (0, n)
+    return mine.lines[0] == 0 and mine.lines[1] == theirs.lines[0] and theirs.lines[1] == n
 
 
 def _published(raw: bytes, lines: LineTables) -> tuple[dict[str, int], list[str]]:
@@ -298,7 +422,7 @@ def _published(raw: bytes, lines: LineTables) -> tuple[dict[str, int], list[str]
     starts = lines.starts("sources").tolist()
     for sid, (a, b) in zip(ids, pairwise(starts), strict=True):
         at = raw.find(_PUBLISHED, a, b)
-        if (at < 0 or _ID.match(sid) is None or not raw.startswith(b'":{', a + 1 + len(sid))
+        if (at < 0 or ID.match(sid) is None or not raw.startswith(b'":{', a + 1 + len(sid))
                 or raw.find(_PUBLISHED, at + 1, b) >= 0):
             raise ValueError("a source not a line of its own, with its date once")
         at += len(_PUBLISHED)

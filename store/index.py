@@ -37,7 +37,7 @@ import numpy as np
 
 from .tokens import Tokenized
 
-__all__ = ["DocCodes", "DocMeta", "Segment", "bm25_weights"]
+__all__ = ["DocCodes", "DocMeta", "Segment", "bm25_weights", "by_first_use"]
 
 _K1, _B = 1.2, 0.75  # BM25's usual constants
 _TOP = "\U0010ffff"
@@ -96,6 +96,21 @@ def _term_ranges(poff: np.ndarray) -> list[tuple[int, int]]:
     return [(0, mid), (mid, nv)]
 
 
+def _stable_order(keys: np.ndarray, span: int) -> np.ndarray:
+    """The indexes that sort `keys` (each in 0..span-1), equal keys in their order.
+
+    numpy's stable sort of 16-bit keys is a radix sort; of wider keys a
+    merge sort, 5x slower (19,000,000 keys: 0.42 s against 2.0). Keys over
+    16 bits (a vocabulary of more than 65,536 words) are sorted as two
+    16-bit digits, the low one first (1.2 s)."""
+    low = np.argsort(keys.astype(np.uint16), kind="stable")  # (the cast keeps the low 16 bits)
+    if span <= 1 << 16:
+        return low
+    high = keys[low]
+    high >>= 16
+    return low[np.argsort(high.astype(np.uint16), kind="stable")]
+
+
 @dataclass(frozen=True, slots=True)
 class _Postings:
     """Terms lo..hi-1's positions and postings (`off` from 0, of hi - lo + 1 entries)."""
@@ -110,15 +125,17 @@ class _Postings:
 def _postings_of(terms: np.ndarray, doc_of: np.ndarray, used: np.ndarray, lengths: np.ndarray,
                  lo: int, hi: int, end: int) -> _Postings:
     """Sort the words of terms lo..hi-1 by term, keeping reading order within a term
-    (stable sorts of 16-bit keys are radix sorts: several times faster); their
-    positions, and one posting per (term, document) with its count and BM25 weight."""
+    (`_stable_order`); their positions, and one posting per (term, document) with
+    its count and BM25 weight."""
     if lo == 0 and hi == len(used):
         picked, keys = None, terms
     else:
-        picked = np.flatnonzero((terms >= lo) & (terms < hi))
+        # (terms are never below 0, nor past the last: one comparison at either end)
+        picked = np.flatnonzero(terms < hi if lo == 0 else terms >= lo if hi == len(used)
+                                else (terms >= lo) & (terms < hi))
         keys = terms[picked]
         keys -= lo
-    by_term = np.argsort(keys.astype(np.uint16) if hi - lo <= 65536 else keys, kind="stable")
+    by_term = _stable_order(keys, hi - lo)
     del keys
     if picked is not None:
         by_term = picked[by_term]
@@ -220,15 +237,14 @@ class Segment:
         n = self.n
         if isinstance(meta, DocCodes):  # numbered already (`store.coldindex`)
             self.date = meta.dates.astype(np.int32)
-            seen, first = np.unique(meta.actor, return_index=True)
-            by_first = seen[np.argsort(first)]  # numbered by first appearance, as below
+            by_first = by_first_use(meta.actor, len(meta.actor_ids))  # numbered so below too
             renumber = np.zeros(max(len(meta.actor_ids), 1), dtype=np.int32)
             renumber[by_first] = np.arange(len(by_first), dtype=np.int32)
             self.actor = renumber[meta.actor] if n else np.zeros(0, dtype=np.int32)
             self.actor_ids = [meta.actor_ids[k] for k in by_first.tolist()] if n else []
             tagged = meta.issue.astype(np.int32)
-            seen, first = np.unique(tagged, return_index=True)  # in order of first use
-            codes = {meta.issue_ids[k]: k for k in seen[np.argsort(first)].tolist()}
+            codes = {meta.issue_ids[k]: k  # in order of first use
+                     for k in by_first_use(tagged, len(meta.issue_ids)).tolist()}
             numbered = len(meta.issue_ids)
             per_doc = meta.issue_counts
         else:
@@ -243,7 +259,7 @@ class Segment:
             per_doc = [len(c) for c in meta.issues]
             numbered = len(codes)
         docs = np.repeat(np.arange(n, dtype=np.int32), per_doc)
-        by_code = np.argsort(tagged, kind="stable")
+        by_code = _stable_order(tagged, numbered)  # (0.04 s at 1,000,000, not 0.23)
         cuts = np.searchsorted(tagged[by_code], np.arange(numbered + 1))
         # Keyed by the casefolded code (the query side folds too); two spellings
         # of one code, should there be any, are joined.
@@ -526,6 +542,17 @@ def _rising(values: np.ndarray) -> bool:
 def _below(values: np.ndarray, limit: int) -> bool:
     """All of `values` in 0..limit-1."""
     return not len(values) or (int(values.min()) >= 0 and int(values.max()) < limit)
+
+
+def by_first_use(values: np.ndarray, k: int) -> np.ndarray:
+    """The distinct values of `values` (each in 0..k-1), in the order of their first use
+    (the least index of each, found in one pass: 5 ms at 1,000,000, where a sort to
+    find them, `np.unique`, took 0.1-0.27 s)."""
+    n = len(values)
+    first = np.full(max(k, 1), n, dtype=np.int64)
+    np.minimum.at(first, values, np.arange(n, dtype=np.int64))
+    seen = np.flatnonzero(first < n)
+    return seen[np.argsort(first[seen])]
 
 
 def _counted(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

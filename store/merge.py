@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .index import Segment, bm25_weights
+from .index import Segment, bm25_weights, by_first_use
 
 __all__ = ["merged"]
 
@@ -183,8 +183,7 @@ def _filters(out: Segment, parts: Sequence[tuple[Segment, np.ndarray]]) -> None:
             moved = rows[docs]
             tagged.setdefault(c, []).append(moved[moved >= 0])
     everyone = list(names)
-    seen, first = np.unique(speaker, return_index=True)
-    by_first = seen[np.argsort(first)]
+    by_first = by_first_use(speaker, len(everyone))
     renumber = np.zeros(len(everyone) or 1, dtype=np.int32)
     renumber[by_first] = np.arange(len(by_first), dtype=np.int32)
     out.actor = renumber[speaker] if n else np.zeros(0, dtype=np.int32)

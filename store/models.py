@@ -18,6 +18,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .ids import ID as _ID
 from .issue_codes import is_known_code
 
 __all__ = [
@@ -40,7 +41,6 @@ __all__ = [
 # C0 controls except \t (09) and \n (0A), DEL (7F), C1 controls (80-9F).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SLUG_STRIP = re.compile(r"[^a-z0-9]+")
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
 
 
 def clean_text(value: str) -> str:

@@ -30,7 +30,7 @@ import numpy as np
 
 from .query import WORD, fold
 
-__all__ = ["Tokenized", "token_spans", "tokenize_many"]
+__all__ = ["Tokenized", "Tokenizer", "token_spans", "tokenize_many"]
 
 _CHUNK = 8192  # texts tokenized together
 _GONE = np.iinfo(np.int32).min  # a code marked for removal
@@ -150,15 +150,16 @@ class _Slots:
         slot = key1 * _MIX1
         slot ^= key2 * _MIX2
         slot >>= self.shift
-        slot = slot.astype(np.intp)
-        free = np.flatnonzero((self.code[slot] == 0) & ~odd)
+        slot = slot.view(np.int64)  # below 2**20 after the shift: the same numbers, not copied
+        codes = self.code[slot]
+        free = np.flatnonzero((codes == 0) & ~odd)
         if len(free):  # the first plain run to reach a free slot keeps it
             taken, first = np.unique(slot[free], return_index=True)
             first = free[first]
             self.key1[taken], self.key2[taken] = key1[first], key2[first]
             self.code[taken] = [self.runs[raw[s:e].decode("ascii")] + 2 for s, e in
                                 zip(starts[first].tolist(), ends[first].tolist(), strict=True)]
-        codes = self.code[slot]
+            codes[free] = self.code[slot[free]]
         codes -= 2
         other = np.flatnonzero(odd | (self.key1[slot] != key1) | (self.key2[slot] != key2))
         if len(other):
@@ -180,6 +181,40 @@ def _fold_word(word: str) -> str:
     return found
 
 
+class Tokenizer:
+    """Texts turned into term codes a chunk at a time, the chunks in any order, one
+    vocabulary for all (`store.coldindex` reads a file's chunks of lines as they
+    come); `words` then gives the words of chunks, in the order given."""
+
+    def __init__(self, size: int) -> None:
+        """`size`: about how many characters all the texts hold (sizes the table)."""
+        self.runs = _Runs()
+        self._slots = _Slots(self.runs, size)
+
+    def codes(self, texts: Sequence[str]) -> np.ndarray | None:
+        """The codes of these texts' runs, a separator after each text (at most
+        `_CHUNK` texts: each run has a few 8-byte entries in temporary arrays);
+        None if a text holds the separator (not from the store)."""
+        joined = f" {_SEP} ".join(texts) + f" {_SEP} "
+        if joined.count(_SEP) != len(texts):
+            return None
+        return self._slots.codes(
+            b" " + joined.encode("utf-8", "surrogatepass").translate(_TABLE) + _PAD)
+
+    def words(self, chunks: Sequence[np.ndarray]) -> Tokenized:
+        """The words of the texts whose codes are `chunks`, in that order."""
+        if not chunks:
+            return Tokenized(list(self.runs.term_ids), np.zeros(0, dtype=np.int32),
+                             np.zeros(0, dtype=np.int64))
+        # The last separator closes the last text.
+        flat = _expand(np.concatenate(chunks), self.runs.several)[:-1]
+        seps = np.flatnonzero(flat == -1)
+        bounds = np.concatenate(([-1], seps, [len(flat)]))
+        lengths = np.diff(bounds) - 1
+        ids = flat[flat != -1] if len(seps) else flat
+        return Tokenized(list(self.runs.term_ids), ids, lengths.astype(np.int64))
+
+
 def tokenize_many(texts: Sequence[str],
                   progress: Callable[[int, int], None] | None = None) -> Tokenized:
     """The words of every text, as `token_spans` would fold them, in bulk.
@@ -187,29 +222,17 @@ def tokenize_many(texts: Sequence[str],
     `progress(done, total)` hears how many texts are read, chunk by chunk."""
     if not texts:
         return Tokenized([], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
-    runs = _Runs()
-    slots = _Slots(runs, sum(map(len, texts)))
-    # In chunks: each run has a few 8-byte entries in temporary arrays;
-    # 3.5 million at once would be a 200 MB peak for 100,000 quotes.
+    tokenizer = Tokenizer(sum(map(len, texts)))
     chunks = []
     for at in range(0, len(texts), _CHUNK):
         part = texts[at:at + _CHUNK]
-        joined = f" {_SEP} ".join(part) + f" {_SEP} "
-        if joined.count(_SEP) != len(part):  # not from the store: take the slow, exact way
+        codes = tokenizer.codes(part)
+        if codes is None:  # not from the store: take the slow, exact way
             return _tokenize_slowly(texts)
-        chunks.append(slots.codes(
-            b" " + joined.encode("utf-8", "surrogatepass").translate(_TABLE) + _PAD))
-        del joined
+        chunks.append(codes)
         if progress is not None:
             progress(at + len(part), len(texts))
-    # The last separator closes the last text.
-    flat = _expand(np.concatenate(chunks), runs.several)[:-1]
-    del chunks
-    seps = np.flatnonzero(flat == -1)
-    bounds = np.concatenate(([-1], seps, [len(flat)]))
-    lengths = np.diff(bounds) - 1
-    ids = flat[flat != -1] if len(seps) else flat
-    return Tokenized(list(runs.term_ids), ids, lengths.astype(np.int64))
+    return tokenizer.words(chunks)
 
 
 def _expand(flat: np.ndarray, several: list[tuple[int, ...]]) -> np.ndarray:

@@ -16,6 +16,7 @@ from store import StoreError, storage
 from store.coldindex import Helper, cold_index, identity
 from store.glimpse import LineViews
 from store.lines import LineTables
+from tests.coldindex_support import shared_with_the_helper
 from tests.explorer_support import explorer_on_its_glimpse, settle, terminal_env, until
 from tui import loading
 
@@ -25,9 +26,11 @@ QUERIES = ["ceasefire", "of the", '"of the"', "speaker:actor-1", "ceasfire", "is
 
 @pytest.fixture(autouse=True)
 def _small_is_large(monkeypatch):
-    """1,200 quotes stand for a large archive here, and its file for a large file."""
+    """1,200 quotes stand for a large archive here, and its file for a large file; both
+    processes read part of it."""
     monkeypatch.setattr(loading, "SYNC_LIMIT", 1000)
     monkeypatch.setattr(loading, "_GLIMPSE_BYTES", 0)
+    return shared_with_the_helper(monkeypatch)
 
 
 def _archive() -> dict:
@@ -69,9 +72,10 @@ def _cold(path: Path):
     return cold_index(raw, lines, Helper(path, same_as)), lines
 
 
-def test_the_index_made_from_the_lines_is_the_one_a_build_makes(fresh_db):
+def test_the_index_made_from_the_lines_is_the_one_a_build_makes(fresh_db, _small_is_large):
     found, lines = _cold(fresh_db)
     assert found is not None
+    assert _small_is_large and 1 < _small_is_large[0] * 12 < 12  # both took chunks
     built = _built(fresh_db)
     ids = lines.ids("statements")
     assert [ids[k] for k in found.order.tolist()] == [v.statement.id for v in built.views]
@@ -250,3 +254,69 @@ async def test_the_explorer_draws_an_invalid_quote_of_a_new_file_then_refuses_it
         go.set()
         await until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 2 and bad in (app.error or "")
+
+
+# -- the chunks shared by the two processes ------------------------------------------
+def test_the_two_processes_take_chunks_from_either_end_until_they_meet():
+    from store.coldindex import Claims
+
+    claims = Claims.new()
+    try:
+        assert claims.taken(10) == 0.0  # unset until someone comes
+        back, front = claims.from_back(10, spare=2), claims.from_front(10)
+        got_back, got_front = [], []
+        for _ in range(10):  # in turn, as two processes at the same pace would
+            for took, chunks in ((got_front, front), (got_back, back)):
+                k = next(chunks, None)
+                if k is not None:
+                    took.append(k)
+        assert got_front == [0, 1, 2, 3, 4, 5]  # the back stopped with 2 left to the front
+        assert got_back == [9, 8, 7, 6]
+        assert claims.taken(10) == 1.0
+        assert next(claims.from_back(10, spare=0), None) is None  # none left for anyone
+    finally:
+        claims.close()
+
+
+def test_a_half_read_in_any_order_of_its_chunks_is_in_the_files_order(fresh_db):
+    from store.coldindex import half_of
+
+    raw = fresh_db.read_bytes()
+    starts = LineTables(raw).starts("statements")
+    ahead = half_of(raw, starts, [2, 3, 4, 5], 100)
+    back = half_of(raw, starts, [5, 4, 3, 2], 100)
+    assert ahead.lines == back.lines == (200, 600)
+    named = [np.array(h.actors)[h.actor].tolist() for h in (ahead, back)]
+    assert named[0] == named[1]
+    assert [[h.tok.terms[i] for i in h.tok.ids.tolist()] for h in (ahead, back)] \
+        == [[ahead.tok.terms[i] for i in ahead.tok.ids.tolist()]] * 2
+    assert np.array_equal(ahead.start, back.start) and np.array_equal(ahead.said, back.said)
+    with pytest.raises(ValueError, match="gap"):
+        half_of(raw, starts, [2, 4], 100)
+    assert half_of(raw, starts, [], 100).lines == (1200, 1200)
+
+
+def test_halves_that_do_not_meet_are_no_index():
+    from store.coldindex import _meet
+
+    def half(a, b):
+        return type("H", (), {"lines": (a, b)})()
+
+    assert _meet(half(0, 600), half(600, 1200), 1200)
+    assert _meet(half(0, 1200), half(1200, 1200), 1200)  # the helper took none
+    assert not _meet(half(0, 500), half(600, 1200), 1200)  # a gap
+    assert not _meet(half(0, 700), half(600, 1200), 1200)  # read twice
+    assert not _meet(half(100, 600), half(600, 1200), 1200)
+    assert not _meet(half(0, 600), half(600, 1100), 1200)
+    assert not _meet(half(0, 1100), half(1200, 1200), 1200)
+
+
+def test_where_no_lock_can_be_shared_a_new_file_is_read_the_long_way(fresh_db, monkeypatch):
+    from store import coldindex
+
+    monkeypatch.setattr(coldindex, "AVAILABLE", False)
+    seen = []
+    loaded = loading.load(fresh_db, lambda _: None, shown=seen.append)
+    assert seen and not isinstance(seen[0].views, LineViews)
+    assert [v.statement.id for v in loaded.corpus.views] == [
+        v.statement.id for v in _built(fresh_db).views]

@@ -16,6 +16,7 @@ from store import StoreError, storage
 from store.coldindex import Helper, cold_index, identity
 from store.glimpse import LineViews
 from store.lines import LineTables
+from tests.coldindex_support import shared_with_the_helper
 from tui import loading
 
 
@@ -25,6 +26,7 @@ def _small_is_large(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setattr(loading, "SYNC_LIMIT", 1000)
     monkeypatch.setattr(loading, "_GLIMPSE_BYTES", 0)
+    shared_with_the_helper(monkeypatch)  # both processes read part of the file
 
 
 def _tables() -> dict:
@@ -231,3 +233,16 @@ def test_a_file_of_a_newer_version_is_refused_before_anything_of_it_is_shown(tmp
     with pytest.raises(StoreError, match="newer"):
         loading.load(path, lambda _: None, shown=seen.append)
     assert not seen
+
+
+@pytest.mark.parametrize("which", [0, -1])  # in this process's chunks, in the helper's
+def test_a_text_holding_the_tokenizers_separator_is_read_the_long_way(tmp_path, which):
+    """\\x01 is what the tokenizer puts between two texts; the store strips it from a
+    text, so a file holding one in a quote is not of this program's writing."""
+    tables = _tables()
+    st = list(tables["statements"].values())[which]
+    st["text"] = "zyzzyva\x01accord " + st["text"]
+    st["span"] = [st["span"][0], st["span"][0] + len(st["text"])]
+    path = tmp_path / "a.json"
+    path.write_bytes(storage.dumps(tables))
+    _same_as_the_long_way(path)

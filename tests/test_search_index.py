@@ -251,3 +251,50 @@ def test_a_large_build_in_two_threads_makes_the_arrays_one_thread_makes(monkeypa
     assert one.keys() == two.keys()
     for name in one:
         assert np.array_equal(one[name], two[name]), name
+
+
+@pytest.mark.parametrize("span", [1, 300, 1 << 16, (1 << 16) + 1, 200_000, 1 << 31])
+def test_the_order_of_terms_is_a_stable_sort_whatever_their_number(span):
+    """Keys past 16 bits (a vocabulary of more than 65,536 words) are sorted as two radix
+    digits: the same order as numpy's stable sort, ties in their order."""
+    import store.index as index
+
+    rng = np.random.default_rng(span % 1000)
+    keys = rng.integers(0, span, 50_000).astype(np.int32)
+    keys[::7] = keys[3]  # many ties
+    assert np.array_equal(index._stable_order(keys, span), np.argsort(keys, kind="stable"))
+
+
+def test_the_first_use_of_each_value_orders_the_values():
+    import store.index as index
+
+    values = np.array([4, 4, 1, 9, 1, 0, 4, 9], dtype=np.int32)
+    assert index.by_first_use(values, 12).tolist() == [4, 1, 9, 0]
+    assert index.by_first_use(values[:0], 3).tolist() == []
+    assert index.by_first_use(values[:0], 0).tolist() == []
+
+
+def test_a_vocabulary_past_65536_words_is_indexed_as_a_scan_finds(monkeypatch):
+    """Every term range then holds more than 65,536 words (two-digit sort): each word
+    is found in exactly the quotes that hold it, and phrases too."""
+    import store.index as index
+    from store.tokens import tokenize_many
+
+    monkeypatch.setattr(index, "_THREADED_WORDS", 0)  # two ranges, each past 16 bits
+    rng = np.random.default_rng(7)
+    words = [f"w{k}x" for k in range(150_000)]
+    picks = np.concatenate((rng.permutation(len(words)), rng.integers(0, len(words), 50_000)))
+    texts = [" ".join(words[j] for j in picks[k:k + 40]) for k in range(0, len(picks), 40)]
+    tok = tokenize_many(texts)
+    assert len(tok.terms) > 2 * 65536
+    seg = index.Segment(tok, index.DocMeta(["a"] * len(texts), [[] for _ in texts],
+                                           [0] * len(texts)))
+    for word in ("w0x", "w77777x", "w149999x", texts[4321].split()[5]):
+        t = seg.term(word)
+        lo, hi = seg.off[t], seg.off[t + 1]
+        assert seg.post_doc[lo:hi].tolist() == [i for i, x in enumerate(texts)
+                                                if word in x.split()]
+    pair = texts[123].split()[10:12]
+    docs, _ = seg.phrase_docs(pair)
+    assert 123 in docs.tolist()
+    assert all(" ".join(pair) in texts[d] for d in docs.tolist())

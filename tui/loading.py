@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from store import Store, StoreError, snapshot, storage
+from store import Store, StoreError, coldindex, snapshot, storage
 from store.allocator import give_back, map_large_blocks
 from store.coldindex import ColdIndex, Helper, cold_index, identity
 from store.collector import paused
@@ -276,6 +276,8 @@ def _cold_glimpse(path: Path, progress: Callable[[str], None]) -> tuple[Corpus |
     not 26-38),
     its quotes shown a line at a time and checked as they are drawn; the file is
     read and checked whole meanwhile, as before (and refused if it must be)."""
+    if not coldindex.AVAILABLE:
+        return None, None
     try:
         with path.open("rb") as f:
             helper = Helper(path, identity(f.fileno()))
