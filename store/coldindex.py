@@ -63,8 +63,9 @@ AVAILABLE = fcntl is not None and hasattr(os, "pread")
 _LINES_AT_ONCE = 8192
 _PUBLISHED = b',"published":'
 _QUOTE = ord('"')
-#: Chunks the helper leaves to this process when they meet: its half must still be
-#: pickled, sent and read (0.2-0.3 s at 1,000,000 quotes; a chunk takes about 0.07 s).
+#: Chunks the helper leaves to this process when they meet (at least one): its half
+#: must still be pickled, sent and read (0.2-0.3 s at 1,000,000 quotes; a chunk takes
+#: about 0.07 s).
 _LEFT_TO_US = 3
 
 
@@ -207,10 +208,18 @@ class Claims:
 
     @classmethod
     def new(cls) -> Claims:
-        """Claims in a new unnamed file, unset (its descriptor: `fd`, to pass on)."""
-        with tempfile.TemporaryFile() as f:  # its own descriptor closed, the file kept
-            fd = os.dup(f.fileno())
-        os.pwrite(fd, cls._FORM.pack(-1, -1), 0)
+        """Claims in a new unnamed file, unset (its descriptor: `fd`, to pass on): in
+        memory where Linux can make one (`memfd_create`), else a temporary file."""
+        if hasattr(os, "memfd_create"):
+            fd = os.memfd_create("peace-tui-claims", os.MFD_CLOEXEC)
+        else:
+            with tempfile.TemporaryFile() as f:  # its own descriptor closed, the file kept
+                fd = os.dup(f.fileno())
+        try:
+            os.pwrite(fd, cls._FORM.pack(-1, -1), 0)
+        except BaseException:
+            os.close(fd)
+            raise
         return cls(fd)
 
     def close(self) -> None:
@@ -282,27 +291,27 @@ class Theirs:
     source_ids: list[str]
 
 
-#: The folder this `store` package is in; the helper must import this one.
+#: The folder this `store` package is in; the helper imports this one.
 _HERE = Path(__file__).resolve().parent.parent
-#: The helper's program: `store` made a bare package, so that its `__init__` (the
-#: models, TinyDB: 0.3 s) is not run; only the modules this one needs are loaded.
+#: The helper's program: `store` made a bare package whose modules are this folder's
+#: (the caller's own), and whose `__init__` (the models, pydantic: 0.2 s) is not run;
+#: only the modules this one needs are loaded.
 _CHILD = ("import sys, types; store = types.ModuleType('store'); "
           "store.__path__ = [sys.argv[1] + '/store']; sys.modules['store'] = store; "
-          "from store.coldindex import serve; serve(sys.argv[1])")
+          "from store.coldindex import serve; serve()")
 
 
-def serve(here: str) -> None:
+def serve() -> None:
     """The helper process: a request (path, identity, claims' descriptor, lines in a
-    chunk, chunks to leave) in on stdin,
-    its answer out on stdout (pickled: arrays of tens of MB go through the pipe in
-    a blink); None when the file is not what was asked, or not in this program's
-    form, or when this `store` is not the caller's (in `here`)."""
+    chunk, chunks to leave) in on stdin, its answer out on stdout (pickled: arrays
+    of tens of MB go through the pipe in a blink); None when the file is not what
+    was asked, or not in this program's form."""
     gc.disable()  # a million objects and no cycles: the collector would walk them again
     path, same_as, fd, size, spare = pickle.load(sys.stdin.buffer)
     try:
-        found = (_second_half(path, same_as, Claims(fd), size, spare)
-                 if Path(here).resolve() == _HERE else None)
-    except (OSError, ValueError, TypeError, KeyError, IndexError, OverflowError):
+        found = _second_half(path, same_as, Claims(fd), size, spare)
+    except (OSError, ValueError, TypeError, KeyError, IndexError, OverflowError,
+            struct.error):
         found = None
     pickle.dump(found, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
     sys.stdout.buffer.flush()
@@ -313,8 +322,8 @@ class Helper:
     0.3 s): it reads the file itself, and the chunks of statements it takes.
 
     A plain child Python (not `multiprocessing`, whose spawned child would run
-    the caller's main module again), loading this `store` (and refusing to work
-    if the one it imports is another), with the claims' file (`Claims`) open."""
+    the caller's main module again), loading this `store` and no other (`_CHILD`),
+    with the claims' file (`Claims`) open."""
 
     def __init__(self, path: Path, same_as: tuple[int, int, int, int]) -> None:
         self.size = _LINES_AT_ONCE  # lines in a chunk: told the helper, so both agree
@@ -406,9 +415,11 @@ def cold_index(raw: bytes, lines: LineTables, helper: Helper,
 
 def _meet(mine: Half, theirs: Half, n: int) -> bool:
     """Whether two halves are all the n statements: this one's from the first line, the
-    helper's from where this one's stop to the last (or none of them)."""
+    helper's from where this one's stop to the last (either may have none)."""
     if theirs.lines[0] == theirs.lines[1]:  # the helper took none
         return mine.lines == (0, n)
+    if mine.lines[0] == mine.lines[1]:  # (it leaves this one some: not so far)
+        return theirs.lines == (0, n)
     return mine.lines[0] == 0 and mine.lines[1] == theirs.lines[0] and theirs.lines[1] == n
 
 

@@ -5,7 +5,8 @@ a few chunks of lines in, and each takes part of the file (`Claims`). A test
 file of 1,200 quotes is read by this process before the helper has loaded
 numpy; here it is cut in chunks of 100 lines, and this process waits, after
 its first chunk, until the helper has taken one (or has ended: a file it
-refused), so that both read part of it, as they do at scale.
+refused), so that both read part of it, as they do at scale. 1,200 is not a
+multiple of 70: the last chunk is short.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from store import coldindex
 
 
-def shared_with_the_helper(monkeypatch, size: int = 100) -> list[float]:
+def shared_with_the_helper(monkeypatch, size: int = 70) -> list[float]:
     """Chunks of `size` lines, both processes taking some; returns a list that hears the
     share of the chunks taken (by either) once the helper has taken one."""
     monkeypatch.setattr(coldindex, "_LINES_AT_ONCE", size)

@@ -75,7 +75,7 @@ def _cold(path: Path):
 def test_the_index_made_from_the_lines_is_the_one_a_build_makes(fresh_db, _small_is_large):
     found, lines = _cold(fresh_db)
     assert found is not None
-    assert _small_is_large and 1 < _small_is_large[0] * 12 < 12  # both took chunks
+    assert _small_is_large and 1 < _small_is_large[0] * 18 < 18  # both took chunks
     built = _built(fresh_db)
     ids = lines.ids("statements")
     assert [ids[k] for k in found.order.tolist()] == [v.statement.id for v in built.views]
@@ -176,8 +176,13 @@ def first_id(tables: dict) -> str:
 def test_the_helper_process_is_gone_once_the_index_is_made(fresh_db):
     with fresh_db.open("rb") as f:
         helper = Helper(fresh_db, identity(f.fileno()))
+    fd = helper.claims.fd
     assert helper.result() is not None
     assert helper._proc.returncode is not None
+    assert helper.claims.fd == -1
+    with pytest.raises(OSError):  # the claims' file closed too
+        os.fstat(fd)
+    helper.close()  # twice: no harm
 
 
 def test_a_file_in_tinydbs_own_form_is_read_the_long_way(tmp_path):
@@ -278,6 +283,37 @@ def test_the_two_processes_take_chunks_from_either_end_until_they_meet():
         claims.close()
 
 
+_TAKE_FROM_THE_BACK = """
+import sys, types
+store = types.ModuleType("store"); store.__path__ = [sys.argv[1] + "/store"]
+sys.modules["store"] = store
+from store.coldindex import Claims
+print(*Claims(int(sys.argv[2])).from_back(int(sys.argv[3]), 1))
+"""
+
+
+def test_two_processes_taking_chunks_at_once_never_take_one_twice():
+    """Both at full speed, 100,000 chunks: each is taken by one process exactly."""
+    import subprocess
+    import sys
+
+    from store.coldindex import _HERE, Claims
+
+    chunks = 100_000
+    claims = Claims.new()
+    try:
+        child = subprocess.Popen([sys.executable, "-c", _TAKE_FROM_THE_BACK, str(_HERE),
+                                  str(claims.fd), str(chunks)], stdout=subprocess.PIPE,
+                                 pass_fds=(claims.fd,), text=True)
+        mine = list(claims.from_front(chunks))
+        theirs = [int(k) for k in child.communicate(timeout=120)[0].split()]
+    finally:
+        claims.close()
+    assert child.returncode == 0
+    assert mine and theirs  # (the child starts later; it still takes some)
+    assert sorted(mine + theirs) == list(range(chunks))
+
+
 def test_a_half_read_in_any_order_of_its_chunks_is_in_the_files_order(fresh_db):
     from store.coldindex import half_of
 
@@ -309,6 +345,8 @@ def test_halves_that_do_not_meet_are_no_index():
     assert not _meet(half(100, 600), half(600, 1200), 1200)
     assert not _meet(half(0, 600), half(600, 1100), 1200)
     assert not _meet(half(0, 1100), half(1200, 1200), 1200)
+    assert _meet(half(1200, 1200), half(0, 1200), 1200)  # this one took none
+    assert not _meet(half(1200, 1200), half(100, 1200), 1200)
 
 
 def test_where_no_lock_can_be_shared_a_new_file_is_read_the_long_way(fresh_db, monkeypatch):

@@ -220,6 +220,7 @@ def test_a_helper_that_died_at_once_is_reaped(monkeypatch):
     with pytest.raises(BrokenPipeError):  # what Helper() does now (the caller falls back)
         Helper(Path("/nonexistent"), (0, 0, 0, 0))
     assert made[0]._proc.returncode is not None  # reaped
+    assert made[0].claims.fd == -1  # and its claims' file closed
 
 
 def test_a_file_of_a_newer_version_is_refused_before_anything_of_it_is_shown(tmp_path):
