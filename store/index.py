@@ -191,7 +191,9 @@ class Segment:
         nv = len(self.vocab)
         rank = np.empty(nv, dtype=np.int32)
         rank[np.array(order, dtype=np.int64)] = np.arange(nv, dtype=np.int32)
-        terms = rank[tok.ids] if len(tok.ids) else tok.ids
+        # Terms already in order (`store.coldindex`): their numbers are the ranks.
+        in_order = bool((rank == np.arange(nv, dtype=np.int32)).all())
+        terms = rank[tok.ids] if len(tok.ids) and not in_order else tok.ids
         lengths = tok.lengths
         starts = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(lengths + 1, out=starts[1:])
