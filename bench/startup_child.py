@@ -18,8 +18,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from tui.app import ExplorerApp
-from tui.corpus import Corpus
+from tui.loading import start_early
+
+# As `peace-tui` does (tui.commands): a large new file's helper starts before Textual loads.
+_EARLY = start_early(Path(sys.argv[2])) if sys.argv[1:2] == ["app"] else None
+
+from tui.app import ExplorerApp  # noqa: E402
+from tui.corpus import Corpus  # noqa: E402
 
 _build_index = Corpus.build_index
 
@@ -93,7 +98,7 @@ def main() -> None:
         store.count(Statement)
         say("rss", rss_mb())
         return
-    Timed(path=path).run(headless=True, size=(120, 36))
+    Timed(path=path, early=_EARLY).run(headless=True, size=(120, 36))
 
 
 if __name__ == "__main__":

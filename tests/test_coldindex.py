@@ -358,3 +358,86 @@ def test_where_no_lock_can_be_shared_a_new_file_is_read_the_long_way(fresh_db, m
     assert seen and not isinstance(seen[0].views, LineViews)
     assert [v.statement.id for v in loaded.corpus.views] == [
         v.statement.id for v in _built(fresh_db).views]
+
+
+# -- begun before the explorer is imported -------------------------------------------
+def test_a_new_large_files_helper_starts_before_the_explorer_and_is_the_one_used(
+        fresh_db, monkeypatch):
+    from store import coldindex
+
+    early = loading.start_early(fresh_db)
+    assert early is not None
+    started = []
+    real = coldindex.Helper.__init__
+    monkeypatch.setattr(coldindex.Helper, "__init__",
+                        lambda self, *a: (started.append(self), real(self, *a))[1])
+    seen = []
+    loaded = loading.load(fresh_db, lambda _: None, shown=seen.append, early=early)
+    assert started == []  # no second helper
+    assert isinstance(seen[0].views, LineViews)  # glimpsed from the lines
+    assert loaded.corpus.index_segment is seen[0].index_segment  # and that index taken
+    assert early.helper._proc.returncode is not None and early.file.closed
+
+
+@pytest.mark.parametrize("how", [{"ranked": True}, {}])  # a command's reading; no screen
+def test_an_early_helper_of_no_use_is_stopped_before_the_file_is_read(fresh_db, how):
+    early = loading.start_early(fresh_db)
+    assert early is not None
+    stopped = []
+    real_open = loading.Store.open
+
+    def opened(path):  # the file is about to be read the long way
+        stopped.append(early.helper._proc.poll() is not None and early.file.closed)
+        return real_open(path)
+
+    loading.Store.open, saved = opened, loading.Store.open
+    try:
+        loading.load(fresh_db, lambda _: None, early=early, **how)
+    finally:
+        loading.Store.open = saved
+    assert stopped == [True]
+
+
+def test_no_helper_is_started_early_for_a_file_read_before_or_a_small_one(
+        fresh_db, monkeypatch):
+    from store import coldindex
+
+    loading.load(fresh_db, lambda _: None).after_shown()  # read: a snapshot kept
+    assert loading.start_early(fresh_db) is None
+    monkeypatch.setattr(loading, "_GLIMPSE_BYTES", fresh_db.stat().st_size)
+    other = fresh_db.with_name("other.json")
+    other.write_bytes(fresh_db.read_bytes())
+    assert loading.start_early(other) is None  # not larger than a glimpse needs
+    monkeypatch.setattr(loading, "_GLIMPSE_BYTES", 0)
+    monkeypatch.setattr(coldindex, "AVAILABLE", False)
+    assert loading.start_early(other) is None
+
+
+def test_the_explorer_command_starts_the_helper_before_the_explorer(fresh_db, monkeypatch):
+    from tui import app, cli
+
+    ran = []
+    monkeypatch.setattr(app, "run_app", lambda path, early=None: (ran.append((path, early)),
+                                                                   0)[1])
+    assert cli.main(["--db", str(fresh_db)]) == 0
+    (path, early), = ran
+    assert path == fresh_db and isinstance(early, loading.Early) and early.path == fresh_db
+    early.close()
+
+
+@pytest.mark.usefixtures(terminal_env.__name__)
+async def test_the_explorer_given_an_early_helper_uses_it(fresh_db, monkeypatch):
+    from store import coldindex
+    from tui.app import ExplorerApp
+
+    early = loading.start_early(fresh_db)
+    started = []
+    real = coldindex.Helper.__init__
+    monkeypatch.setattr(coldindex.Helper, "__init__",
+                        lambda self, *a: (started.append(self), real(self, *a))[1])
+    app = ExplorerApp(path=fresh_db, early=early)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: not app._loading)
+        assert len(app.corpus.views) == 1200
+    assert started == [] and early.helper._proc.returncode is not None

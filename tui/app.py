@@ -39,7 +39,7 @@ from store.history import ChangeRecord, DocChange
 from store.search import SyncPlan
 
 from .corpus import Corpus
-from .loading import SYNC_LIMIT, is_small, load, patched, reread
+from .loading import SYNC_LIMIT, Early, is_small, load, patched, reread
 from .palette import ExplorerCommands
 from .safe import one_line
 from .screens.diff import DiffScreen
@@ -85,14 +85,18 @@ class ExplorerApp(App[None]):
         Binding("a", "on_main('actors')", "Actors", show=False, id="app.actors"),
     ]
 
-    def __init__(self, store: Store | None = None, path: Path | None = None) -> None:
+    def __init__(self, store: Store | None = None, path: Path | None = None,
+                 early: Early | None = None) -> None:
         """Open on a store, or on a database file read after the first paint.
 
         A small store is read at once; a large one, or a path, in a worker.
+        `early`: the path's first opening, begun before the explorer was imported
+        (`loading.start_early`).
         """
         super().__init__()
         self.store = store
         self._path = path
+        self._early = early
         self.error: str | None = None  # why the database could not be read
         self._loading = store is None or not is_small(store)
         self._changing = False  # a change is being made apart (change_store)
@@ -130,9 +134,11 @@ class ExplorerApp(App[None]):
         def progress(message: str) -> None:
             self.call_from_thread(self.main_screen.show_loading, message)
 
+        early, self._early = self._early, None
         try:
             loaded = load(source, progress,
-                          shown=lambda corpus: self.call_from_thread(self._readable, corpus))
+                          shown=lambda corpus: self.call_from_thread(self._readable, corpus),
+                          early=early)
         except StoreError as e:
             self.call_from_thread(self._failed, str(e))
             return
@@ -384,13 +390,14 @@ def _sixteen_colours(detected: str | None) -> bool:
 READ_FIRST_BYTES = 8 * 2**20
 
 
-def run_app(path: Path) -> int:
-    """The explorer on a database file; a large one is read after the first paint."""
+def run_app(path: Path, early: Early | None = None) -> int:
+    """The explorer on a database file; a large one is read after the first paint
+    (its first opening maybe begun already: `early`)."""
     try:
         small = path.is_dir() or path.stat().st_size <= READ_FIRST_BYTES
     except OSError:
         small = True  # Store.open says what is wrong with it
-    app = ExplorerApp(Store.open(path)) if small else ExplorerApp(path=path)
+    app = ExplorerApp(Store.open(path)) if small else ExplorerApp(path=path, early=early)
     app.run()
     if app.error is not None:
         sys.stderr.write(f"peace-tui: error: {one_line(app.error)}\n")

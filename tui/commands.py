@@ -89,9 +89,13 @@ def _print_json(data: object) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         if args.command is None:  # the explorer reads the file after it paints
+            from .loading import start_early  # (the store and numpy: the explorer's too)
+
+            path = explorer_db(args.db)
+            early = start_early(path)  # a large new file's helper, at work while Textual loads
             from .app import run_app
 
-            return run_app(explorer_db(args.db))
+            return run_app(path, early)
         store = open_store(args.db, args.command)
         if args.command in _READS:
             # One reading and no cycles: without the collector walking every quote made
