@@ -454,9 +454,9 @@ def _joined(a: Half, b: Half, published: dict[str, int], source_ids: list[str]) 
     undated first; its id; where the quote starts; stably) and indexed."""
     terms, ids, uses = _words(a.tok, b.tok)
     lengths = np.concatenate((a.tok.lengths, b.tok.lengths))
-    actor, actor_ids, _ = _names(a.actor, a.actors, b.actor, b.actors)
-    source, source_names, _ = _names(a.source, a.sources, b.source, b.sources)
-    issue, issue_ids, _ = _names(a.issue, a.issues, b.issue, b.issues)
+    actor, actor_ids = _names(a.actor, a.actors, b.actor, b.actors)
+    source, source_names = _names(a.source, a.sources, b.source, b.sources)
+    issue, issue_ids = _names(a.issue, a.issues, b.issue, b.issues)
     issue_counts = np.concatenate((a.issue_counts, b.issue_counts))
     said = np.concatenate((a.said, b.said))
     # A source not in the file: no day (as views sort a quote without its source).
@@ -476,12 +476,11 @@ def _joined(a: Half, b: Half, published: dict[str, int], source_ids: list[str]) 
 
 
 def _names(a: np.ndarray, a_names: list[str], b: np.ndarray,
-           b_names: list[str]) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """Two numberings of names made one: a's numbers kept, b's renumbered after them;
-    and what each of b's numbers became."""
+           b_names: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Two numberings of names made one: a's numbers kept, b's renumbered after them."""
     number = dict(zip(a_names, range(len(a_names)), strict=True))
     to = np.array([number.setdefault(x, len(number)) for x in b_names], dtype=np.int32)
-    return np.concatenate((a, to[b] if len(b) else b)), list(number), to
+    return np.concatenate((a, to[b] if len(b) else b)), list(number)
 
 
 def _ranges(first: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -70,8 +70,8 @@ def no_explorer(monkeypatch):
     import tui.app
     from tui.loading import load
 
-    def refuse(path):
-        load(path, lambda message: None)
+    def refuse(path, early=None):
+        load(path, lambda message: None, early=early)
         raise AssertionError("the explorer opened a database it should have refused")
 
     monkeypatch.setattr(tui.app, "run_app", refuse)
