@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import time
 
-from store import coldindex
+from store import coldhelper
 
 
 def shared_with_the_helper(monkeypatch, size: int = 70) -> list[float]:
     """Chunks of `size` lines, both processes taking some; returns a list that hears the
     share of the chunks taken (by either) once the helper has taken one."""
-    monkeypatch.setattr(coldindex, "_LINES_AT_ONCE", size)
-    monkeypatch.setattr(coldindex, "_LEFT_TO_US", 1)
-    helpers: list[coldindex.Helper] = []
+    monkeypatch.setattr(coldhelper, "LINES_AT_ONCE", size)
+    monkeypatch.setattr(coldhelper, "LEFT_TO_US", 1)
+    helpers: list[coldhelper.Helper] = []
     heard: list[float] = []
-    real_init, real_front = coldindex.Helper.__init__, coldindex.Claims.from_front
+    real_init, real_front = coldhelper.Helper.__init__, coldhelper.Claims.from_front
 
     def init(self, *args):
         real_init(self, *args)
@@ -40,6 +40,6 @@ def shared_with_the_helper(monkeypatch, size: int = 70) -> list[float]:
                     time.sleep(0.002)
                 heard.append(self.taken(chunks))
 
-    monkeypatch.setattr(coldindex.Helper, "__init__", init)
-    monkeypatch.setattr(coldindex.Claims, "from_front", from_front)
+    monkeypatch.setattr(coldhelper.Helper, "__init__", init)
+    monkeypatch.setattr(coldhelper.Claims, "from_front", from_front)
     return heard

@@ -13,7 +13,8 @@ import pytest
 
 from bench.corpus import generate
 from store import StoreError, storage
-from store.coldindex import Helper, cold_index, identity
+from store.coldhelper import Helper, identity
+from store.coldindex import cold_index
 from store.glimpse import LineViews
 from store.lines import LineTables
 from tests.coldindex_support import shared_with_the_helper
@@ -263,7 +264,7 @@ async def test_the_explorer_draws_an_invalid_quote_of_a_new_file_then_refuses_it
 
 # -- the chunks shared by the two processes ------------------------------------------
 def test_the_two_processes_take_chunks_from_either_end_until_they_meet():
-    from store.coldindex import Claims
+    from store.coldhelper import Claims
 
     claims = Claims.new()
     try:
@@ -287,7 +288,7 @@ _TAKE_FROM_THE_BACK = """
 import sys, types
 store = types.ModuleType("store"); store.__path__ = [sys.argv[1] + "/store"]
 sys.modules["store"] = store
-from store.coldindex import Claims
+from store.coldhelper import Claims
 print(*Claims(int(sys.argv[2])).from_back(int(sys.argv[3]), 1))
 """
 
@@ -297,7 +298,7 @@ def test_two_processes_taking_chunks_at_once_never_take_one_twice():
     import subprocess
     import sys
 
-    from store.coldindex import _HERE, Claims
+    from store.coldhelper import _HERE, Claims
 
     chunks = 100_000
     claims = Claims.new()
@@ -315,7 +316,7 @@ def test_two_processes_taking_chunks_at_once_never_take_one_twice():
 
 
 def test_a_half_read_in_any_order_of_its_chunks_is_in_the_files_order(fresh_db):
-    from store.coldindex import half_of
+    from store.coldhalf import half_of
 
     raw = fresh_db.read_bytes()
     starts = LineTables(raw).starts("statements")
@@ -350,9 +351,9 @@ def test_halves_that_do_not_meet_are_no_index():
 
 
 def test_where_no_lock_can_be_shared_a_new_file_is_read_the_long_way(fresh_db, monkeypatch):
-    from store import coldindex
+    from store import coldhelper
 
-    monkeypatch.setattr(coldindex, "AVAILABLE", False)
+    monkeypatch.setattr(coldhelper, "AVAILABLE", False)
     seen = []
     loaded = loading.load(fresh_db, lambda _: None, shown=seen.append)
     assert seen and not isinstance(seen[0].views, LineViews)
@@ -363,13 +364,13 @@ def test_where_no_lock_can_be_shared_a_new_file_is_read_the_long_way(fresh_db, m
 # -- begun before the explorer is imported -------------------------------------------
 def test_a_new_large_files_helper_starts_before_the_explorer_and_is_the_one_used(
         fresh_db, monkeypatch):
-    from store import coldindex
+    from store import coldhelper
 
     early = loading.start_early(fresh_db)
     assert early is not None
     started = []
-    real = coldindex.Helper.__init__
-    monkeypatch.setattr(coldindex.Helper, "__init__",
+    real = coldhelper.Helper.__init__
+    monkeypatch.setattr(coldhelper.Helper, "__init__",
                         lambda self, *a: (started.append(self), real(self, *a))[1])
     seen = []
     loaded = loading.load(fresh_db, lambda _: None, shown=seen.append, early=early)
@@ -400,7 +401,7 @@ def test_an_early_helper_of_no_use_is_stopped_before_the_file_is_read(fresh_db, 
 
 def test_no_helper_is_started_early_for_a_file_read_before_or_a_small_one(
         fresh_db, monkeypatch):
-    from store import coldindex
+    from store import coldhelper
 
     loading.load(fresh_db, lambda _: None).after_shown()  # read: a snapshot kept
     assert loading.start_early(fresh_db) is None
@@ -409,7 +410,7 @@ def test_no_helper_is_started_early_for_a_file_read_before_or_a_small_one(
     other.write_bytes(fresh_db.read_bytes())
     assert loading.start_early(other) is None  # not larger than a glimpse needs
     monkeypatch.setattr(loading, "_GLIMPSE_BYTES", 0)
-    monkeypatch.setattr(coldindex, "AVAILABLE", False)
+    monkeypatch.setattr(coldhelper, "AVAILABLE", False)
     assert loading.start_early(other) is None
 
 
@@ -427,13 +428,13 @@ def test_the_explorer_command_starts_the_helper_before_the_explorer(fresh_db, mo
 
 @pytest.mark.usefixtures(terminal_env.__name__)
 async def test_the_explorer_given_an_early_helper_uses_it(fresh_db, monkeypatch):
-    from store import coldindex
+    from store import coldhelper
     from tui.app import ExplorerApp
 
     early = loading.start_early(fresh_db)
     started = []
-    real = coldindex.Helper.__init__
-    monkeypatch.setattr(coldindex.Helper, "__init__",
+    real = coldhelper.Helper.__init__
+    monkeypatch.setattr(coldhelper.Helper, "__init__",
                         lambda self, *a: (started.append(self), real(self, *a))[1])
     app = ExplorerApp(path=fresh_db, early=early)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -13,7 +13,8 @@ import pytest
 
 from bench.corpus import generate
 from store import StoreError, storage
-from store.coldindex import Helper, cold_index, identity
+from store.coldhelper import Helper, identity
+from store.coldindex import cold_index
 from store.glimpse import LineViews
 from store.lines import LineTables
 from tests.coldindex_support import shared_with_the_helper
@@ -202,20 +203,20 @@ def test_helper_does_not_run_code_from_the_current_directory(tmp_path, monkeypat
 def test_a_helper_that_died_at_once_is_reaped(monkeypatch):
     import time
 
-    import store.coldindex as coldindex
+    import store.coldhelper as coldhelper
 
-    real = coldindex.subprocess.Popen
+    real = coldhelper.subprocess.Popen
 
     class Slow(real):  # the child (here /bin/false) is gone before the request is written
         def __init__(self, *a, **k):
             super().__init__(*a, **k)
             time.sleep(0.1)
 
-    monkeypatch.setattr(coldindex.subprocess, "Popen", Slow)
+    monkeypatch.setattr(coldhelper.subprocess, "Popen", Slow)
     monkeypatch.setattr(sys, "executable", "/bin/false")
     made = []
-    monkeypatch.setattr(coldindex.Helper, "__init__",
-                        lambda self, *a, _init=coldindex.Helper.__init__: (made.append(self),
+    monkeypatch.setattr(coldhelper.Helper, "__init__",
+                        lambda self, *a, _init=coldhelper.Helper.__init__: (made.append(self),
                                                                            _init(self, *a))[1])
     with pytest.raises(BrokenPipeError):  # what Helper() does now (the caller falls back)
         Helper(Path("/nonexistent"), (0, 0, 0, 0))

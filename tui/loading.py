@@ -27,9 +27,10 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from store import Store, StoreError, coldindex, snapshot, storage
+from store import Store, StoreError, coldhelper, snapshot, storage
 from store.allocator import give_back, map_large_blocks
-from store.coldindex import ColdIndex, Helper, cold_index, identity
+from store.coldhelper import Helper, identity
+from store.coldindex import ColdIndex, cold_index
 from store.collector import paused
 from store.db import Reading
 from store.glimpse import LINED, Glimpse, glimpse
@@ -288,7 +289,7 @@ class _Cold:
 
 class Early:
     """A large file never read before, opened, and the helper that indexes part of it
-    (`store.coldindex.Helper`) started, before the explorer is imported: its
+    (`store.coldhelper.Helper`) started, before the explorer is imported: its
     Python, numpy, the file's lines and its sources' days take the helper 1.3 s
     at 1,000,000 quotes, done while the explorer starts (0.7 s) instead of after."""
 
@@ -304,7 +305,7 @@ def start_early(path: Path) -> Early | None:
     """The helper of a first opening of `path` started now, if the explorer will want
     it (a file over `_GLIMPSE_BYTES`, with no snapshot, on a system that can share
     its chunks): else None."""
-    if not coldindex.AVAILABLE:
+    if not coldhelper.AVAILABLE:
         return None
     try:
         if path.stat().st_size <= _GLIMPSE_BYTES or snapshot.header(path):
@@ -322,11 +323,11 @@ def start_early(path: Path) -> Early | None:
 def _cold_glimpse(path: Path, progress: Callable[[str], None], early: Early | None = None,
                   ) -> tuple[Corpus | None, _Cold | None]:
     """A large file never read before, glimpsed: its statements indexed from their lines
-    in two processes (`store.coldindex`: 1,000,000 quotes searchable after 9.7-13 s here,
-    not 26-38),
-    its quotes shown a line at a time and checked as they are drawn; the file is
+    in two processes (`store.coldindex`: 1,000,000 quotes searchable after about 9 s
+    here, not 26-38), its quotes shown a line at a time and checked as they are drawn;
+    the file is
     read and checked whole meanwhile, as before (and refused if it must be)."""
-    if not coldindex.AVAILABLE:
+    if not coldhelper.AVAILABLE:
         return None, None
     try:
         if early is not None and early.path == path and not early.file.closed:

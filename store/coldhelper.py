@@ -1,0 +1,227 @@
+"""The second process of a first opening, and the chunks of lines the two share.
+
+A large file read for the first time is indexed from its lines
+(`store.coldindex`) by two processes: this one, and a child Python
+(`Helper`) started before the file is even read. They take chunks of
+lines in turn (`Claims`): this one from the front, the child from the
+back, until they meet, so both finish together whatever each one's pace.
+The child reads the file itself, its chunks (`store.coldhalf`) and the
+sources' days, and sends them back pickled on its stdout.
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .coldhalf import Half, chunks, half_of, published
+from .lines import LineTables
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no lock to share the chunks by; the long way
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["AVAILABLE", "LEFT_TO_US", "LINES_AT_ONCE", "Claims", "Helper", "Theirs",
+           "identity"]
+
+#: Whether this system can index a file in two processes (`Claims` needs POSIX locks).
+AVAILABLE = fcntl is not None and hasattr(os, "pread")
+#: Lines parsed at once (one decode of them: half the time of a line at a time), and
+#: the chunks the two processes take in turn (`Claims`).
+LINES_AT_ONCE = 8192
+#: Chunks the helper leaves to this process when they meet (at least one): its half
+#: must still be pickled, sent and read (0.2-0.3 s at 1,000,000 quotes; a chunk takes
+#: about 0.07 s).
+LEFT_TO_US = 3
+
+
+def identity(fd: int) -> tuple[int, int, int, int]:
+    """What tells an open file from another, or from itself rewritten: device, inode,
+    size, time of change (the store writes a new file and renames it over the old)."""
+    st = os.fstat(fd)
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+class Claims:
+    """Which chunks of lines each process reads: this one takes them from the front,
+    the helper from the back, one at a time, until they meet.
+
+    A fixed split left one process waiting for the other 0.4-1.6 s (a Python
+    to start, a machine busy with something else); taken in turn, both finish
+    together whatever each one's pace. Two numbers, the first chunk not
+    taken and the end of those not taken, in a file both processes have open
+    (unnamed; its descriptor is passed to the helper), changed under a POSIX
+    lock. They start unset: whichever process first knows how many chunks
+    there are (each reads the file) sets them."""
+
+    _FORM = struct.Struct("<qq")
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    @classmethod
+    def new(cls) -> Claims:
+        """Claims in a new unnamed file, unset (its descriptor: `fd`, to pass on): in
+        memory where Linux can make one (`memfd_create`), else a temporary file."""
+        if hasattr(os, "memfd_create"):
+            fd = os.memfd_create("peace-tui-claims", os.MFD_CLOEXEC)
+        else:
+            with tempfile.TemporaryFile() as f:  # its own descriptor closed, the file kept
+                fd = os.dup(f.fileno())
+        try:
+            os.pwrite(fd, cls._FORM.pack(-1, -1), 0)
+        except BaseException:
+            os.close(fd)
+            raise
+        return cls(fd)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+    def _take(self, chunks: int, back: bool, spare: int) -> int | None:
+        fcntl.lockf(self.fd, fcntl.LOCK_EX)
+        try:
+            first, end = self._FORM.unpack(os.pread(self.fd, 16, 0))
+            if end < 0:  # unset: the first to come sets them
+                first, end = 0, chunks
+            if end - first <= spare:
+                return None
+            if back:
+                end -= 1
+            else:
+                first += 1
+            os.pwrite(self.fd, self._FORM.pack(first, end), 0)
+            return end if back else first - 1
+        finally:
+            fcntl.lockf(self.fd, fcntl.LOCK_UN)
+
+    def from_front(self, chunks: int) -> Iterator[int]:
+        """Chunks from the first on, each taken as the last is done, until none is left."""
+        while (k := self._take(chunks, back=False, spare=0)) is not None:
+            yield k
+
+    def from_back(self, chunks: int, spare: int) -> Iterator[int]:
+        """Chunks from the last down, each taken as the last is done, until only `spare`
+        are left."""
+        while (k := self._take(chunks, back=True, spare=spare)) is not None:
+            yield k
+
+    def taken(self, chunks: int) -> float:
+        """The share of the chunks taken so far by either process."""
+        first, end = self._FORM.unpack(os.pread(self.fd, 16, 0))
+        return 0.0 if end < 0 else (first + chunks - end) / max(chunks, 1)
+
+
+def _second_half(path: str, same_as: tuple[int, int, int, int], claims: Claims, size: int,
+                 spare: int) -> Theirs | None:
+    """The statements of the chunks of `size` lines of the file at `path` the helper
+    takes (from the back, leaving `spare`), and its sources' days, if it is still the
+    file the explorer read (`identity`)."""
+    with open(path, "rb") as f:
+        if identity(f.fileno()) != same_as:
+            return None
+        raw = f.read()
+    lines = LineTables(raw)
+    days = published(raw, lines)  # first: then only the pickling is left at the end
+    starts = lines.starts("statements")
+    n = len(starts) - 1
+    return Theirs(half_of(raw, starts, claims.from_back(chunks(n, size), spare), size),
+                  *days)
+
+
+@dataclass(frozen=True, slots=True)
+class Theirs:
+    """What the helper sends back: its half, and the sources' days (`_published`, read
+    there: the caller has as much to do, and the join waits for the slower)."""
+
+    half: Half
+    published: dict[str, int]
+    source_ids: list[str]
+
+
+#: The folder this `store` package is in; the helper imports this one.
+_HERE = Path(__file__).resolve().parent.parent
+#: The helper's program: `store` made a bare package whose modules are this folder's
+#: (the caller's own), and whose `__init__` (the models, pydantic: 0.2 s) is not run;
+#: only the modules this one needs are loaded.
+_CHILD = ("import sys, types; store = types.ModuleType('store'); "
+          "store.__path__ = [sys.argv[1] + '/store']; sys.modules['store'] = store; "
+          "from store.coldhelper import serve; serve()")
+
+
+def serve() -> None:
+    """The helper process: a request (path, identity, claims' descriptor, lines in a
+    chunk, chunks to leave) in on stdin, its answer out on stdout (pickled: arrays
+    of tens of MB go through the pipe in a blink); None when the file is not what
+    was asked, or not in this program's form."""
+    gc.disable()  # a million objects and no cycles: the collector would walk them again
+    path, same_as, fd, size, spare = pickle.load(sys.stdin.buffer)
+    try:
+        found = _second_half(path, same_as, Claims(fd), size, spare)
+    except (OSError, ValueError, TypeError, KeyError, IndexError, OverflowError,
+            struct.error):
+        found = None
+    pickle.dump(found, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    sys.stdout.buffer.flush()
+
+
+class Helper:
+    """The second process, started before the file is read (a Python and numpy to load:
+    0.3 s): it reads the file itself, and the chunks of statements it takes.
+
+    A plain child Python (not `multiprocessing`, whose spawned child would run
+    the caller's main module again), loading this `store` and no other (`_CHILD`),
+    with the claims' file (`Claims`) open."""
+
+    def __init__(self, path: Path, same_as: tuple[int, int, int, int]) -> None:
+        self.size = LINES_AT_ONCE  # lines in a chunk: told the helper, so both agree
+        self.claims = Claims.new()
+        try:
+            self._proc = subprocess.Popen(
+                # -P: not the current folder first on its path (a numpy.py there would run)
+                [sys.executable, "-P", "-c", _CHILD, str(_HERE)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                pass_fds=(self.claims.fd,))
+        except BaseException:
+            self.claims.close()
+            raise
+        atexit.register(self.close)  # not left working when the explorer quits meanwhile
+        try:
+            assert self._proc.stdin is not None
+            with self._proc.stdin as ask:
+                pickle.dump((str(path), same_as, self.claims.fd, self.size, LEFT_TO_US), ask)
+        except BaseException:  # it died at once: reaped, not left a zombie
+            self.close()
+            raise
+
+    def result(self) -> Theirs | None:
+        """The helper's half (None if it found none, or failed)."""
+        try:
+            assert self._proc.stdout is not None
+            found = pickle.load(self._proc.stdout)
+            return found if isinstance(found, Theirs) else None
+        except (EOFError, pickle.UnpicklingError, OSError):
+            return None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        atexit.unregister(self.close)
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        if self._proc.stdout is not None:
+            self._proc.stdout.close()
+        if self.claims.fd >= 0:
+            self.claims.close()
+            self.claims.fd = -1
