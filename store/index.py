@@ -35,11 +35,11 @@ from itertools import chain
 
 import numpy as np
 
+from .postings import Postings, bm25_weights, postings_of, stable_order, term_ranges
 from .tokens import Tokenized
 
 __all__ = ["DocCodes", "DocMeta", "Segment", "bm25_weights", "by_first_use"]
 
-_K1, _B = 1.2, 0.75  # BM25's usual constants
 _TOP = "\U0010ffff"
 _GAP16 = 65535  # term_at's mark for "no word here" while term numbers fit in 16 bits
 #: a sequential read of this many positions costs about one binary search
@@ -81,102 +81,6 @@ class _Numbering(dict):
         return found
 
 
-#: Builds of more words than this sort and post them in two threads, by ranges of terms.
-_THREADED_WORDS = 1 << 20
-
-
-def _term_ranges(poff: np.ndarray) -> list[tuple[int, int]]:
-    """Terms 0..nv-1 in one range, or two of about as many words each (a term's words,
-    postings and positions are its own: the ranges are built apart and laid end to
-    end, the same arrays as one build)."""
-    nv, total = len(poff) - 1, int(poff[-1])
-    if total < _THREADED_WORDS or nv < 2:
-        return [(0, nv)]
-    mid = int(np.clip(np.searchsorted(poff, total // 2), 1, nv - 1))
-    return [(0, mid), (mid, nv)]
-
-
-def _stable_order(keys: np.ndarray, span: int) -> np.ndarray:
-    """The indexes that sort `keys` (each in 0..span-1), equal keys in their order.
-
-    numpy's stable sort of 16-bit keys is a radix sort; of wider keys a
-    merge sort, 5x slower (19,000,000 keys: 0.42 s against 2.0). Keys over
-    16 bits (a vocabulary of more than 65,536 words) are sorted as two
-    16-bit digits, the low one first (1.2 s)."""
-    if span > 1 << 32:  # (not two digits: term numbers and issue codes are int32)
-        return np.argsort(keys, kind="stable")
-    low = np.argsort(keys.astype(np.uint16), kind="stable")  # (the cast keeps the low 16 bits)
-    if span <= 1 << 16:
-        return low
-    high = keys[low]
-    high >>= 16
-    return low[np.argsort(high.astype(np.uint16), kind="stable")]
-
-
-@dataclass(frozen=True, slots=True)
-class _Postings:
-    """Terms lo..hi-1's positions and postings (`off` from 0, of hi - lo + 1 entries)."""
-
-    pos: np.ndarray
-    post_doc: np.ndarray
-    post_tf: np.ndarray
-    post_w: np.ndarray
-    off: np.ndarray
-
-
-def _postings_of(terms: np.ndarray, doc_of: np.ndarray, used: np.ndarray, lengths: np.ndarray,
-                 lo: int, hi: int, end: int) -> _Postings:
-    """Sort the words of terms lo..hi-1 by term, keeping reading order within a term
-    (`_stable_order`); their positions, and one posting per (term, document) with
-    its count and BM25 weight."""
-    if lo == 0 and hi == len(used):
-        picked, keys = None, terms
-    else:
-        # (terms are never below 0, nor past the last: one comparison at either end)
-        picked = np.flatnonzero(terms < hi if lo == 0 else terms >= lo if hi == len(used)
-                                else (terms >= lo) & (terms < hi))
-        keys = terms[picked]
-        keys -= lo
-    by_term = _stable_order(keys, hi - lo)
-    del keys
-    if picked is not None:
-        by_term = picked[by_term]
-        del picked
-    sorted_terms = np.repeat(np.arange(hi - lo, dtype=terms.dtype), used[lo:hi])
-    docs = doc_of[by_term]
-    # A word's position is its index in reading order plus one gap per document before.
-    if end < 2**31:  # int32 while it fits: half the memory of the largest array
-        pos = by_term.astype(np.int32)
-        pos += docs
-    else:
-        pos = by_term + docs
-    del by_term
-    if len(docs):
-        first = np.empty(len(docs), dtype=bool)
-        first[0] = True
-        np.not_equal(docs[1:], docs[:-1], out=first[1:])
-        first[1:] |= sorted_terms[1:] != sorted_terms[:-1]
-        at = np.flatnonzero(first)
-        del first
-        post_doc, post_term = docs[at], sorted_terms[at]
-        # Counts, in as few and as small arrays as can be: at 1,000,000 quotes
-        # these are 25 million entries, and fresh memory is slow to touch.
-        at = at.astype(np.int32) if len(docs) < 2**31 else at
-        tf = np.diff(at, append=np.array(len(docs), dtype=at.dtype))
-        del at
-    else:
-        tf = np.zeros(0, dtype=np.int32)
-        post_doc, post_term = docs, sorted_terms
-    np.minimum(tf, 65535, out=tf)
-    post_tf = tf.astype(np.uint16)
-    # (arange of post_term's own type: else all of post_term is copied to compare)
-    off = np.searchsorted(post_term, np.arange(hi - lo + 1, dtype=post_term.dtype))
-    tf32 = tf.astype(np.float32)
-    del tf
-    return _Postings(pos, post_doc, post_tf,
-                     bm25_weights(lengths, off, post_doc, post_term, tf32), off.astype(np.int64))
-
-
 class Segment:
     """Documents 0..n-1 of one build; never changed except for `alive` (see `kill`)."""
 
@@ -206,9 +110,9 @@ class Segment:
         self.poff = np.zeros(nv + 1, dtype=np.int64)
         np.cumsum(used, out=self.poff[1:])
         doc_of = np.repeat(np.arange(n, dtype=np.int32), lengths)  # each word's document
-        build = partial(_postings_of, terms, doc_of, used, lengths, end=self.end)
+        build = partial(postings_of, terms, doc_of, used, lengths, end=self.end)
         del doc_of
-        ranges = _term_ranges(self.poff)
+        ranges = term_ranges(self.poff)
         if progress is not None:
             progress(0.45)
         if len(ranges) == 1:
@@ -222,7 +126,7 @@ class Segment:
         self._laid_end_to_end(parts)
         self._filters(meta)
 
-    def _laid_end_to_end(self, parts: list[_Postings]) -> None:
+    def _laid_end_to_end(self, parts: list[Postings]) -> None:
         """The parts' arrays (terms lo..hi-1 each, in order), one after another."""
         if len(parts) == 1:
             (one,) = parts
@@ -263,7 +167,7 @@ class Segment:
             per_doc = [len(c) for c in meta.issues]
             numbered = len(codes)
         docs = np.repeat(np.arange(n, dtype=np.int32), per_doc)
-        by_code = _stable_order(tagged, numbered)  # (0.04 s at 1,000,000, not 0.23)
+        by_code = stable_order(tagged, numbered)  # (0.04 s at 1,000,000, not 0.23)
         cuts = np.searchsorted(tagged[by_code], np.arange(numbered + 1))
         # Keyed by the casefolded code (the query side folds too); two spellings
         # of one code, should there be any, are joined.
@@ -509,24 +413,6 @@ class Segment:
 
     def issue_docs(self, code: str) -> np.ndarray:
         return self.issues.get(code, np.zeros(0, dtype=np.int32))
-
-
-def bm25_weights(lengths: np.ndarray, off: np.ndarray, post_doc: np.ndarray,
-                 post_term: np.ndarray, tf32: np.ndarray) -> np.ndarray:
-    """Each posting's BM25 weight (float32), from every document's word count, the
-    postings' offsets per term, and each posting's document, term and count (capped
-    as `post_tf` is, as float32): a segment's, built or merged, alike."""
-    n = len(lengths)
-    df = np.diff(off)
-    idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
-    avg = max(float(lengths.mean()) if n else 1.0, 1.0)
-    scale = (lengths / avg * _B + (1 - _B)).astype(np.float32) * _K1
-    w = scale[post_doc]
-    w += tf32
-    np.divide(tf32, w, out=w)
-    w *= idf[post_term]
-    w *= _K1 + 1
-    return w
 
 
 def join_words(words: list[str]) -> np.ndarray:

@@ -10,6 +10,7 @@ import pytest
 import store.evaluate as evaluate
 from bench.archive import views_of
 from bench.corpus import generate
+from store import postings
 from store.query import Query, fold, parse_query
 from store.search import QuoteSearch, match_spans
 from store.tokens import token_spans
@@ -239,14 +240,13 @@ def test_the_table_of_places_made_a_slice_at_a_time_is_every_live_document(monke
 
 
 def test_a_large_build_in_two_threads_makes_the_arrays_one_thread_makes(monkeypatch):
-    """Past _THREADED_WORDS words, terms are sorted and posted in two ranges, built apart
+    """Past THREADED_WORDS words, terms are sorted and posted in two ranges, built apart
     and laid end to end: the same segment, array for array."""
-    import store.index as index
 
     views = views_of(generate(1500, seed=3))
     one = QuoteSearch(views)._main.segment.to_arrays()
-    monkeypatch.setattr(index, "_THREADED_WORDS", 0)
-    assert len(index._term_ranges(np.array([0, 5, 9, 12]))) == 2
+    monkeypatch.setattr(postings, "THREADED_WORDS", 0)
+    assert len(postings.term_ranges(np.array([0, 5, 9, 12]))) == 2
     two = QuoteSearch(views)._main.segment.to_arrays()
     assert one.keys() == two.keys()
     for name in one:
@@ -257,12 +257,11 @@ def test_a_large_build_in_two_threads_makes_the_arrays_one_thread_makes(monkeypa
 def test_the_order_of_terms_is_a_stable_sort_whatever_their_number(span):
     """Keys past 16 bits (a vocabulary of more than 65,536 words) are sorted as two radix
     digits: the same order as numpy's stable sort, ties in their order."""
-    import store.index as index
 
     rng = np.random.default_rng(span % 1000)
     keys = rng.integers(0, span, 50_000).astype(np.int32 if span <= 1 << 31 else np.int64)
     keys[::7] = keys[3]  # many ties
-    assert np.array_equal(index._stable_order(keys, span), np.argsort(keys, kind="stable"))
+    assert np.array_equal(postings.stable_order(keys, span), np.argsort(keys, kind="stable"))
 
 
 def test_the_first_use_of_each_value_orders_the_values():
@@ -280,7 +279,7 @@ def test_a_vocabulary_past_65536_words_is_indexed_as_a_scan_finds(monkeypatch):
     import store.index as index
     from store.tokens import tokenize_many
 
-    monkeypatch.setattr(index, "_THREADED_WORDS", 0)  # two ranges, each past 16 bits
+    monkeypatch.setattr(postings, "THREADED_WORDS", 0)  # two ranges, each past 16 bits
     rng = np.random.default_rng(7)
     words = [f"w{k}x" for k in range(150_000)]
     picks = np.concatenate((rng.permutation(len(words)), rng.integers(0, len(words), 50_000)))
