@@ -98,7 +98,11 @@ def main() -> None:
         store.count(Statement)
         say("rss", rss_mb())
         return
-    Timed(path=path, early=_EARLY).run(headless=True, size=(120, 36))
+    try:
+        Timed(path=path, early=_EARLY).run(headless=True, size=(120, 36))
+    finally:
+        if _EARLY is not None:
+            _EARLY.close()
 
 
 if __name__ == "__main__":

@@ -116,7 +116,6 @@ def postings_of(terms: np.ndarray, doc_of: np.ndarray, used: np.ndarray, lengths
                      bm25_weights(lengths, off, post_doc, post_term, tf32), off.astype(np.int64))
 
 
-
 def bm25_weights(lengths: np.ndarray, off: np.ndarray, post_doc: np.ndarray,
                  post_term: np.ndarray, tf32: np.ndarray) -> np.ndarray:
     """Each posting's BM25 weight (float32), from every document's word count, the

@@ -47,8 +47,8 @@ __all__ = ["KEEP", "TABLES", "Snapshot", "find", "folder", "header", "read", "sa
 KEEP = 4
 #: What decides what an index holds, and what is valid: a change to any makes new snapshots.
 _CODE = ("tokens.py", "query.py", "index.py", "postings.py", "merge.py", "search.py", "views.py",
-         "coldhalf.py", "coldindex.py", "snapshot.py", "models.py", "ids.py", "docs.py",
-         "issue_codes.py", "data/issue_codes.json")
+         "coldhalf.py", "coldhelper.py", "coldindex.py", "lines.py", "snapshot.py", "models.py",
+         "ids.py", "docs.py", "issue_codes.py", "data/issue_codes.json")
 
 
 #: Tables whose documents' fingerprints a snapshot keeps (see `Snapshot.known`).
@@ -110,9 +110,11 @@ def folder() -> Path:
 
 def _code_digest() -> str:
     """The code and data above, and the versions whose rules they lean on (Unicode's
-    tables for folding and words, pydantic's for checking)."""
+    tables for folding and words, pydantic's for checking, msgspec's for reading a
+    new file's lines)."""
     import unicodedata
 
+    import msgspec
     import pydantic
     import pydantic_core
 
@@ -121,7 +123,7 @@ def _code_digest() -> str:
     for name in _CODE:
         h.update((here / name).read_bytes())
     h.update(f"{sys.version_info[:2]} {unicodedata.unidata_version} {pydantic.VERSION} "
-             f"{pydantic_core.__version__}".encode())
+             f"{pydantic_core.__version__} {msgspec.__version__}".encode())
     return h.hexdigest()
 
 

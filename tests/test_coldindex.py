@@ -442,3 +442,78 @@ async def test_the_explorer_given_an_early_helper_uses_it(fresh_db, monkeypatch)
         await until(pilot, lambda: not app._loading)
         assert len(app.corpus.views) == 1200
     assert started == [] and early.helper._proc.returncode is not None
+
+
+def test_an_early_helper_of_a_file_replaced_since_is_not_used(fresh_db, tmp_path):
+    """Replaced between the helper's start and the explorer's load (the time Textual takes
+    to load): the glimpse is of the file there now, not of the one opened early."""
+    early = loading.start_early(fresh_db)
+    tables = _archive()
+    first = next(iter(tables["statements"].values()))
+    first["text"] = "The zyzzyva accord. " + first["text"]
+    first["span"] = [first["span"][0], first["span"][0] + len(first["text"])]
+    newer = tmp_path / "newer.json"
+    newer.write_bytes(storage.dumps(tables))
+    os.replace(newer, fresh_db)
+    seen = []
+    loading.load(fresh_db, lambda _: None, shown=seen.append, early=early)
+    assert isinstance(seen[0].views, LineViews)
+    assert [h.view.statement.id for h in seen[0].search("zyzzyva").hits] == [first_id(tables)]
+    assert early.file.closed and early.helper._proc.returncode is not None
+
+
+def test_an_early_helper_of_another_path_is_stopped_before_a_new_one_starts(
+        fresh_db, monkeypatch):
+    from store import coldhelper
+
+    early = loading.start_early(fresh_db)
+    assert early is not None
+    early.path = fresh_db.with_name("another.json")  # as if started for another file
+    when_new = []
+    real = coldhelper.Helper.__init__
+
+    def init(self, *a):
+        when_new.append(early.helper._proc.poll() is not None)
+        real(self, *a)
+
+    monkeypatch.setattr(coldhelper.Helper, "__init__", init)
+    seen = []
+    loading.load(fresh_db, lambda _: None, shown=seen.append, early=early)
+    assert when_new == [True] and isinstance(seen[0].views, LineViews)
+
+
+def test_an_early_helper_is_stopped_when_the_load_fails(fresh_db):
+    early = loading.start_early(fresh_db)
+
+    def progress(message):
+        raise RuntimeError("the screen went away")
+
+    with pytest.raises(RuntimeError):
+        loading.load(fresh_db, progress, shown=lambda _: None, early=early)
+    assert early.file.closed and early.helper._proc.returncode is not None
+
+
+def test_the_explorer_command_stops_an_early_helper_the_explorer_did_not_take(
+        fresh_db, monkeypatch):
+    from store import StoreError
+    from tui import app, cli
+
+    given = []
+
+    def run_app(path, early=None):  # the file went missing since: refused before loading
+        given.append(early)
+        raise StoreError("database not found")
+
+    monkeypatch.setattr(app, "run_app", run_app)
+    assert cli.main(["--db", str(fresh_db)]) == 2
+    (early,) = given
+    assert early is not None and early.file.closed
+    assert early.helper._proc.returncode is not None
+
+
+def test_an_explorer_closed_before_its_load_began_stops_its_early_helper(fresh_db):
+    from tui.app import ExplorerApp
+
+    early = loading.start_early(fresh_db)
+    ExplorerApp(path=fresh_db, early=early).on_unmount()
+    assert early.file.closed and early.helper._proc.returncode is not None

@@ -26,3 +26,27 @@ def test_help_does_not_load_the_store_or_the_ui():
                             "except SystemExit:\n    pass")
     for heavy in ("textual", "rich", "tinydb", "pydantic", "store"):
         assert heavy not in loaded, heavy
+
+
+def test_every_module_a_kept_index_is_made_by_is_in_the_snapshots_code_digest():
+    """A snapshot is dropped when the code that made what it keeps changes (`_CODE`): the
+    modules that make the index, its order and its words, and every `store` module
+    they import, are listed (a change to one of them must not leave old arrays)."""
+    import ast
+    from pathlib import Path
+
+    from store import snapshot
+
+    makers = {"index", "postings", "tokens", "query", "coldindex", "coldhalf", "coldhelper",
+              "lines", "merge", "search", "views", "models", "ids"}
+    # What a maker may import without its code shaping what is kept:
+    exempt = {"storage",  # lines takes only the pattern of a table's head from it
+              "collector", "evaluate", "glimpse", "patch", "results", "spans"}  # search's
+    here = Path(store.__file__).parent
+    for name in makers:
+        assert f"{name}.py" in snapshot._CODE, name
+        tree = ast.parse((here / f"{name}.py").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                dep = node.module.split(".")[0]
+                assert f"{dep}.py" in snapshot._CODE or dep in exempt, (name, dep)

@@ -110,6 +110,11 @@ class ExplorerApp(App[None]):
         self.main_screen = MainScreen(self.corpus)
         self._disk_problem: str | None = None
 
+    def on_unmount(self) -> None:
+        if self._early is not None:  # quit before the load began: not left working
+            self._early.close()
+            self._early = None
+
     def get_default_screen(self) -> Screen:
         return self.main_screen
 

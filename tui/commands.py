@@ -93,9 +93,13 @@ def run(args: argparse.Namespace) -> int:
 
             path = explorer_db(args.db)
             early = start_early(path)  # a large new file's helper, at work while Textual loads
-            from .app import run_app
+            try:
+                from .app import run_app
 
-            return run_app(path, early)
+                return run_app(path, early)
+            finally:  # (used, it is closed already; else it must not be left working)
+                if early is not None:
+                    early.close()
         store = open_store(args.db, args.command)
         if args.command in _READS:
             # One reading and no cycles: without the collector walking every quote made

@@ -296,9 +296,23 @@ class Early:
     def __init__(self, path: Path, file: BinaryIO, helper: Helper) -> None:
         self.path, self.file, self.helper = path, file, helper
 
+    def fits(self, path: Path) -> bool:
+        """Whether this is still of `path`: the same name, and the file there now the one
+        opened (not replaced or rewritten since: `identity`)."""
+        if self.path != path or self.file.closed:
+            return False
+        try:
+            st = path.stat()
+            return identity(self.file.fileno()) == (st.st_dev, st.st_ino, st.st_size,
+                                                    st.st_mtime_ns)
+        except OSError:
+            return False
+
     def close(self) -> None:
-        self.helper.close()
-        self.file.close()
+        try:
+            self.helper.close()
+        finally:
+            self.file.close()
 
 
 def start_early(path: Path) -> Early | None:
@@ -315,8 +329,10 @@ def start_early(path: Path) -> Early | None:
         return None
     try:
         return Early(path, file, Helper(path, identity(file.fileno())))
-    except Exception:  # speed only: the explorer starts one itself, or reads the long way
+    except BaseException as e:  # speed only: the explorer starts one, or reads the long way
         file.close()
+        if not isinstance(e, Exception):
+            raise
         return None
 
 
@@ -330,9 +346,11 @@ def _cold_glimpse(path: Path, progress: Callable[[str], None], early: Early | No
     if not coldhelper.AVAILABLE:
         return None, None
     try:
-        if early is not None and early.path == path and not early.file.closed:
+        if early is not None and early.fits(path):
             opened, helper = early.file, early.helper  # started before the explorer was
         else:
+            if early is not None:  # of another file: not left working beside a new one
+                early.close()
             opened, helper = path.open("rb"), None
         with opened as f:
             if helper is None:
