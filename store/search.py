@@ -38,7 +38,7 @@ from .glimpse import LineViews, Picked
 from .index import DocMeta, Segment
 from .models import Statement
 from .patch import PatchedViews
-from .query import Query, fold, parse_query
+from .query import Query, fold, parse_query, tokenize
 from .results import Hit, Matches, SearchResult
 from .spans import Spans, match_spans
 from .tokens import tokenize_many
@@ -61,10 +61,12 @@ def _meta(views: list[QuoteView]) -> DocMeta:
 
 
 def _speaker_text(view: QuoteView) -> str:
+    """The speaker's id, name and aliases, each folded as written and as its words: a
+    `speaker:` value is its words ('actor-1' -> 'actor 1', 'Jean-Yves' -> 'jean yves')."""
     names = [view.statement.actor_id]
     if view.actor:
         names += [view.actor.name, *view.actor.aliases]
-    return " | ".join(fold(n) for n in names)
+    return " | ".join(f"{fold(n)} | {' '.join(tokenize(n))}" for n in names)
 
 
 def _speaker_texts(views: Sequence[QuoteView]) -> dict[str, str]:

@@ -399,3 +399,21 @@ def test_an_earlier_index_brought_in_step_keeps_in_step_with_later_writes(sample
         assert sorted(h.view.statement.id for h in got.hits) == \
             sorted(h.view.statement.id for h in want.hits), q
         assert [list(a) for a in got.in_order()] == [list(a) for a in want.in_order()], q
+
+
+def test_a_speakers_id_or_name_with_a_hyphen_is_found_as_typed():
+    """`speaker:` takes its value's words ('actor-1' -> 'actor 1'): an id or a name
+    holding a hyphen is found so (it was looked for in the folded name only)."""
+    from bench.archive import views_of
+    from bench.corpus import generate
+
+    views = views_of(generate(300, seed=2))
+    index = QuoteSearch(views)
+    hits = index.search("speaker:actor-1").hits
+    mine = {v.statement.id for v in views if v.statement.actor_id == "actor-1"}
+    assert mine and mine <= {h.view.statement.id for h in hits}
+    assert all(h.view.statement.actor_id.startswith("actor-1") for h in hits)
+    named = next(v.actor for v in views if v.actor and " " in v.actor.name)
+    hyphened = named.name.replace(" ", "-")  # 'Maria-Bauer': its words are the name's
+    assert {h.view.actor.name for h in index.search(f"speaker:{hyphened}").hits} == {
+        named.name}
