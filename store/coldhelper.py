@@ -45,10 +45,11 @@ LINES_AT_ONCE = 8192
 LEFT_TO_US = 3
 
 
-def identity(fd: int) -> tuple[int, int, int, int]:
-    """What tells an open file from another, or from itself rewritten: device, inode,
-    size, time of change (the store writes a new file and renames it over the old)."""
-    st = os.fstat(fd)
+def identity(file: int | os.PathLike) -> tuple[int, int, int, int]:
+    """What tells a file (open, by its descriptor, or at a path) from another, or from
+    itself rewritten: device, inode, size, time of change (the store writes a new
+    file and renames it over the old)."""
+    st = os.stat(file)
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
@@ -86,7 +87,10 @@ class Claims:
         return cls(fd)
 
     def close(self) -> None:
-        os.close(self.fd)
+        """Closed once (`fd` -1 after), however often asked."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
     def _take(self, chunks: int, back: bool, spare: int) -> int | None:
         fcntl.lockf(self.fd, fcntl.LOCK_EX)
@@ -141,7 +145,7 @@ def _second_half(path: str, same_as: tuple[int, int, int, int], claims: Claims, 
 
 @dataclass(frozen=True, slots=True)
 class Theirs:
-    """What the helper sends back: its half, and the sources' days (`_published`, read
+    """What the helper sends back: its half, and the sources' days (`published`, read
     there: the caller has as much to do, and the join waits for the slower)."""
 
     half: Half
@@ -222,6 +226,4 @@ class Helper:
         self._proc.wait()
         if self._proc.stdout is not None:
             self._proc.stdout.close()
-        if self.claims.fd >= 0:
-            self.claims.close()
-            self.claims.fd = -1
+        self.claims.close()

@@ -302,9 +302,7 @@ class Early:
         if self.path != path or self.file.closed:
             return False
         try:
-            st = path.stat()
-            return identity(self.file.fileno()) == (st.st_dev, st.st_ino, st.st_size,
-                                                    st.st_mtime_ns)
+            return identity(self.file.fileno()) == identity(path)
         except OSError:
             return False
 
@@ -324,16 +322,20 @@ def start_early(path: Path) -> Early | None:
     try:
         if path.stat().st_size <= _GLIMPSE_BYTES or snapshot.header(path):
             return None
-        file = path.open("rb")
-    except OSError:
+        return _begun(path)
+    except Exception:  # speed only: the explorer starts one, or reads the long way
         return None
+
+
+def _begun(path: Path) -> Early:
+    """`path` opened, and the helper that indexes part of it started on that very file
+    (`identity`); the file closed again if the helper cannot start."""
+    file = path.open("rb")
     try:
         return Early(path, file, Helper(path, identity(file.fileno())))
-    except BaseException as e:  # speed only: the explorer starts one, or reads the long way
+    except BaseException:
         file.close()
-        if not isinstance(e, Exception):
-            raise
-        return None
+        raise
 
 
 def _cold_glimpse(path: Path, progress: Callable[[str], None], early: Early | None = None,
@@ -341,20 +343,17 @@ def _cold_glimpse(path: Path, progress: Callable[[str], None], early: Early | No
     """A large file never read before, glimpsed: its statements indexed from their lines
     in two processes (`store.coldindex`: 1,000,000 quotes searchable after about 9 s
     here, not 26-38), its quotes shown a line at a time and checked as they are drawn;
-    the file is
-    read and checked whole meanwhile, as before (and refused if it must be)."""
+    the file is read and checked whole meanwhile, as before (and refused if it must
+    be). The helper is `early`'s if it was started for this very file."""
     if not coldhelper.AVAILABLE:
         return None, None
     try:
-        if early is not None and early.fits(path):
-            opened, helper = early.file, early.helper  # started before the explorer was
-        else:
+        if early is None or not early.fits(path):
             if early is not None:  # of another file: not left working beside a new one
                 early.close()
-            opened, helper = path.open("rb"), None
-        with opened as f:
-            if helper is None:
-                helper = Helper(path, identity(f.fileno()))
+            early = _begun(path)
+        helper = early.helper
+        with early.file as f:
             try:
                 raw = f.read()
                 lines = LineTables(raw)
