@@ -12,8 +12,11 @@ multiple of 70: the last chunk is short.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
-from store import coldhelper
+from bench.corpus import generate
+from store import coldhelper, storage
+from tui import loading
 
 
 def shared_with_the_helper(monkeypatch, size: int = 70) -> list[float]:
@@ -43,3 +46,41 @@ def shared_with_the_helper(monkeypatch, size: int = 70) -> list[float]:
     monkeypatch.setattr(coldhelper.Helper, "__init__", init)
     monkeypatch.setattr(coldhelper.Claims, "from_front", from_front)
     return heard
+
+
+def small_is_large(monkeypatch) -> list[float]:
+    """1,200 quotes stand for a large archive, and its file for a large file; both
+    processes read part of it (`shared_with_the_helper`, whose list it returns)."""
+    monkeypatch.setattr(loading, "SYNC_LIMIT", 1000)
+    monkeypatch.setattr(loading, "_GLIMPSE_BYTES", 0)
+    return shared_with_the_helper(monkeypatch)
+
+
+def archive() -> dict:
+    """A generated archive with what sorting and dating must get right: undated sources
+    (listed first), quotes with no day of their own (dated by their source), two
+    sources published the same day (then by id), non-ASCII words."""
+    tables = generate(1200, seed=7)
+    sources, statements = tables["sources"], tables["statements"]
+    ids = list(sources)
+    for sid in ids[::9]:
+        sources[sid]["published"] = None
+    sources[ids[3]]["published"] = sources[ids[4]]["published"]
+    for k, st in enumerate(statements.values()):
+        if k % 5 == 0:
+            st["said_on"], st["said_on_precision"] = None, "unknown"
+        if k % 97 == 0:
+            st["text"] = "Die Waffenruhe — «перемирие» — naïve façade: l'accord " + st["text"]
+            st["span"] = [st["span"][0], st["span"][0] + len(st["text"])]
+    return tables
+
+
+def archive_file(tmp_path: Path) -> Path:
+    """`archive()` written in lines, as the store writes (a file never read before)."""
+    path = tmp_path / "archive.json"
+    path.write_bytes(storage.dumps(archive()))
+    return path
+
+
+def first_id(tables: dict) -> str:
+    return next(iter(tables["statements"]))

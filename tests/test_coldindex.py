@@ -11,13 +11,12 @@ import numpy as np
 import orjson
 import pytest
 
-from bench.corpus import generate
 from store import StoreError, storage
 from store.coldhelper import Helper, identity
 from store.coldindex import cold_index
 from store.glimpse import LineViews
 from store.lines import LineTables
-from tests.coldindex_support import shared_with_the_helper
+from tests.coldindex_support import archive, archive_file, first_id, small_is_large
 from tests.explorer_support import explorer_on_its_glimpse, settle, terminal_env, until
 from tui import loading
 
@@ -25,39 +24,16 @@ QUERIES = ["ceasefire", "of the", '"of the"', "speaker:actor-1", "ceasfire", "is
            "-the", "after:2023-01-01 envoy", "before:2022-06-01 the"]
 
 
+@pytest.fixture
+def fresh_db(tmp_path):
+    return archive_file(tmp_path)
+
+
 @pytest.fixture(autouse=True)
 def _small_is_large(monkeypatch):
     """1,200 quotes stand for a large archive here, and its file for a large file; both
     processes read part of it."""
-    monkeypatch.setattr(loading, "SYNC_LIMIT", 1000)
-    monkeypatch.setattr(loading, "_GLIMPSE_BYTES", 0)
-    return shared_with_the_helper(monkeypatch)
-
-
-def _archive() -> dict:
-    """A generated archive with what sorting and dating must get right: undated sources
-    (listed first), quotes with no day of their own (dated by their source), two
-    sources published the same day (then by id), non-ASCII words."""
-    tables = generate(1200, seed=7)
-    sources, statements = tables["sources"], tables["statements"]
-    ids = list(sources)
-    for sid in ids[::9]:
-        sources[sid]["published"] = None
-    sources[ids[3]]["published"] = sources[ids[4]]["published"]
-    for k, st in enumerate(statements.values()):
-        if k % 5 == 0:
-            st["said_on"], st["said_on_precision"] = None, "unknown"
-        if k % 97 == 0:
-            st["text"] = "Die Waffenruhe — «перемирие» — naïve façade: l'accord " + st["text"]
-            st["span"] = [st["span"][0], st["span"][0] + len(st["text"])]
-    return tables
-
-
-@pytest.fixture
-def fresh_db(tmp_path: Path) -> Path:
-    path = tmp_path / "archive.json"
-    path.write_bytes(storage.dumps(_archive()))  # in lines, as the store writes
-    return path
+    return small_is_large(monkeypatch)
 
 
 def _built(path: Path):
@@ -102,7 +78,7 @@ def test_a_file_rewritten_since_it_was_read_is_not_indexed_by_the_helper(fresh_d
     lambda st, src: src.pop("published"),
 ])
 def test_a_document_not_in_this_programs_form_means_the_long_way(tmp_path, change):
-    tables = _archive()
+    tables = archive()
     change(next(iter(tables["statements"].values())), next(iter(tables["sources"].values())))
     path = tmp_path / "odd.json"
     path.write_bytes(storage.dumps(tables))
@@ -134,7 +110,7 @@ def test_the_explorer_searches_a_new_file_before_it_is_read_and_then_keeps_that_
 
 
 def test_a_new_file_with_an_invalid_quote_is_shown_then_refused(tmp_path):
-    tables = _archive()
+    tables = archive()
     bad = list(tables["statements"])[5]
     tables["statements"][bad]["text"] = "   "  # blank: the model refuses it
     path = tmp_path / "bad.json"
@@ -152,7 +128,7 @@ def test_a_new_file_with_an_invalid_quote_is_shown_then_refused(tmp_path):
 
 def test_a_file_changed_between_glimpse_and_reading_is_indexed_again(fresh_db, monkeypatch):
     real = loading.Store.open
-    changed = _archive()
+    changed = archive()
     first = next(iter(changed["statements"].values()))
     first["text"] = "Entirely new words: zyzzyva quokka."
     first["span"] = [first["span"][0], first["span"][0] + len(first["text"])]
@@ -170,10 +146,6 @@ def test_a_file_changed_between_glimpse_and_reading_is_indexed_again(fresh_db, m
     assert [h.view.statement.id for h in found] == [first_id(changed)]
 
 
-def first_id(tables: dict) -> str:
-    return next(iter(tables["statements"]))
-
-
 def test_the_helper_process_is_gone_once_the_index_is_made(fresh_db):
     with fresh_db.open("rb") as f:
         helper = Helper(fresh_db, identity(f.fileno()))
@@ -188,7 +160,7 @@ def test_the_helper_process_is_gone_once_the_index_is_made(fresh_db):
 
 def test_a_file_in_tinydbs_own_form_is_read_the_long_way(tmp_path):
     path = tmp_path / "one-line.json"
-    path.write_bytes(orjson.dumps(_archive()))
+    path.write_bytes(orjson.dumps(archive()))
     seen = []
     loaded = loading.load(path, lambda _: None, shown=seen.append)
     assert seen and seen[0] is loaded.corpus  # shown once, the reading's own
@@ -197,7 +169,7 @@ def test_a_file_in_tinydbs_own_form_is_read_the_long_way(tmp_path):
 def test_a_quote_the_reading_cleans_is_indexed_as_cleaned(tmp_path):
     """A control character in a stored quote (written by other code) is stripped by the
     reading: the words are then not those the lines held, and the index is built again."""
-    tables = _archive()
+    tables = archive()
     first = next(iter(tables["statements"].values()))
     first["text"] = "The zyz\u0007zyva accord. " + first["text"]
     path = tmp_path / "controls.json"
@@ -244,7 +216,7 @@ async def test_the_explorer_searches_a_new_file_before_reading_it_then_keeps_the
 @pytest.mark.usefixtures(terminal_env.__name__)
 async def test_the_explorer_draws_an_invalid_quote_of_a_new_file_then_refuses_it(
         tmp_path, monkeypatch):
-    tables = _archive()
+    tables = archive()
     bad = list(tables["statements"])[3]
     tables["statements"][bad]["text"] = "   "  # blank: the model refuses it
     path = tmp_path / "bad.json"
@@ -359,161 +331,3 @@ def test_where_no_lock_can_be_shared_a_new_file_is_read_the_long_way(fresh_db, m
     assert seen and not isinstance(seen[0].views, LineViews)
     assert [v.statement.id for v in loaded.corpus.views] == [
         v.statement.id for v in _built(fresh_db).views]
-
-
-# -- begun before the explorer is imported -------------------------------------------
-def test_a_new_large_files_helper_starts_before_the_explorer_and_is_the_one_used(
-        fresh_db, monkeypatch):
-    from store import coldhelper
-
-    early = loading.start_early(fresh_db)
-    assert early is not None
-    started = []
-    real = coldhelper.Helper.__init__
-    monkeypatch.setattr(coldhelper.Helper, "__init__",
-                        lambda self, *a: (started.append(self), real(self, *a))[1])
-    seen = []
-    loaded = loading.load(fresh_db, lambda _: None, shown=seen.append, early=early)
-    assert started == []  # no second helper
-    assert isinstance(seen[0].views, LineViews)  # glimpsed from the lines
-    assert loaded.corpus.index_segment is seen[0].index_segment  # and that index taken
-    assert early.helper._proc.returncode is not None and early.file.closed
-
-
-@pytest.mark.parametrize("how", [{"ranked": True}, {}])  # a command's reading; no screen
-def test_an_early_helper_of_no_use_is_stopped_before_the_file_is_read(fresh_db, how):
-    early = loading.start_early(fresh_db)
-    assert early is not None
-    stopped = []
-    real_open = loading.Store.open
-
-    def opened(path):  # the file is about to be read the long way
-        stopped.append(early.helper._proc.poll() is not None and early.file.closed)
-        return real_open(path)
-
-    loading.Store.open, saved = opened, loading.Store.open
-    try:
-        loading.load(fresh_db, lambda _: None, early=early, **how)
-    finally:
-        loading.Store.open = saved
-    assert stopped == [True]
-
-
-def test_no_helper_is_started_early_for_a_file_read_before_or_a_small_one(
-        fresh_db, monkeypatch):
-    from store import coldhelper
-
-    loading.load(fresh_db, lambda _: None).after_shown()  # read: a snapshot kept
-    assert loading.start_early(fresh_db) is None
-    monkeypatch.setattr(loading, "_GLIMPSE_BYTES", fresh_db.stat().st_size)
-    other = fresh_db.with_name("other.json")
-    other.write_bytes(fresh_db.read_bytes())
-    assert loading.start_early(other) is None  # not larger than a glimpse needs
-    monkeypatch.setattr(loading, "_GLIMPSE_BYTES", 0)
-    monkeypatch.setattr(coldhelper, "AVAILABLE", False)
-    assert loading.start_early(other) is None
-
-
-def test_the_explorer_command_starts_the_helper_before_the_explorer(fresh_db, monkeypatch):
-    from tui import app, cli
-
-    ran = []
-    monkeypatch.setattr(app, "run_app", lambda path, early=None: (ran.append((path, early)),
-                                                                   0)[1])
-    assert cli.main(["--db", str(fresh_db)]) == 0
-    (path, early), = ran
-    assert path == fresh_db and isinstance(early, loading.Early) and early.path == fresh_db
-    early.close()
-
-
-@pytest.mark.usefixtures(terminal_env.__name__)
-async def test_the_explorer_given_an_early_helper_uses_it(fresh_db, monkeypatch):
-    from store import coldhelper
-    from tui.app import ExplorerApp
-
-    early = loading.start_early(fresh_db)
-    started = []
-    real = coldhelper.Helper.__init__
-    monkeypatch.setattr(coldhelper.Helper, "__init__",
-                        lambda self, *a: (started.append(self), real(self, *a))[1])
-    app = ExplorerApp(path=fresh_db, early=early)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await until(pilot, lambda: not app._loading)
-        assert len(app.corpus.views) == 1200
-    assert started == [] and early.helper._proc.returncode is not None
-
-
-def test_an_early_helper_of_a_file_replaced_since_is_not_used(fresh_db, tmp_path):
-    """Replaced between the helper's start and the explorer's load (the time Textual takes
-    to load): the glimpse is of the file there now, not of the one opened early."""
-    early = loading.start_early(fresh_db)
-    tables = _archive()
-    first = next(iter(tables["statements"].values()))
-    first["text"] = "The zyzzyva accord. " + first["text"]
-    first["span"] = [first["span"][0], first["span"][0] + len(first["text"])]
-    newer = tmp_path / "newer.json"
-    newer.write_bytes(storage.dumps(tables))
-    os.replace(newer, fresh_db)
-    seen = []
-    loading.load(fresh_db, lambda _: None, shown=seen.append, early=early)
-    assert isinstance(seen[0].views, LineViews)
-    assert [h.view.statement.id for h in seen[0].search("zyzzyva").hits] == [first_id(tables)]
-    assert early.file.closed and early.helper._proc.returncode is not None
-
-
-def test_an_early_helper_of_another_path_is_stopped_before_a_new_one_starts(
-        fresh_db, monkeypatch):
-    from store import coldhelper
-
-    early = loading.start_early(fresh_db)
-    assert early is not None
-    early.path = fresh_db.with_name("another.json")  # as if started for another file
-    when_new = []
-    real = coldhelper.Helper.__init__
-
-    def init(self, *a):
-        when_new.append(early.helper._proc.poll() is not None)
-        real(self, *a)
-
-    monkeypatch.setattr(coldhelper.Helper, "__init__", init)
-    seen = []
-    loading.load(fresh_db, lambda _: None, shown=seen.append, early=early)
-    assert when_new == [True] and isinstance(seen[0].views, LineViews)
-
-
-def test_an_early_helper_is_stopped_when_the_load_fails(fresh_db):
-    early = loading.start_early(fresh_db)
-
-    def progress(message):
-        raise RuntimeError("the screen went away")
-
-    with pytest.raises(RuntimeError):
-        loading.load(fresh_db, progress, shown=lambda _: None, early=early)
-    assert early.file.closed and early.helper._proc.returncode is not None
-
-
-def test_the_explorer_command_stops_an_early_helper_the_explorer_did_not_take(
-        fresh_db, monkeypatch):
-    from store import StoreError
-    from tui import app, cli
-
-    given = []
-
-    def run_app(path, early=None):  # the file went missing since: refused before loading
-        given.append(early)
-        raise StoreError("database not found")
-
-    monkeypatch.setattr(app, "run_app", run_app)
-    assert cli.main(["--db", str(fresh_db)]) == 2
-    (early,) = given
-    assert early is not None and early.file.closed
-    assert early.helper._proc.returncode is not None
-
-
-def test_an_explorer_closed_before_its_load_began_stops_its_early_helper(fresh_db):
-    from tui.app import ExplorerApp
-
-    early = loading.start_early(fresh_db)
-    ExplorerApp(path=fresh_db, early=early).on_unmount()
-    assert early.file.closed and early.helper._proc.returncode is not None
