@@ -308,6 +308,14 @@ class QuoteSearch:
                     and all(a is b for a, b in zip(main.views, views, strict=True))
                     and bool((main.order == np.arange(len(views))).all()))
 
+    def warm(self) -> None:
+        """Make what phrases of very common words read (`Segment.warm`), in the caller's
+        thread: a worker's, once the index is in use. Searches go on meanwhile."""
+        with self._lock:
+            segments = [p.segment for p in self._parts()]
+        for segment in segments:
+            segment.warm()
+
     @property
     def main_segment(self) -> Segment:
         """The large segment (the whole index, until writes add a small one)."""

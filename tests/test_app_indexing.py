@@ -151,3 +151,22 @@ async def test_no_edit_while_the_quotes_are_shown_but_not_yet_indexed(sample_db:
             assert any(t.startswith("Edit actor") for t in titles)
     finally:
         go.set()
+
+
+@pytest.mark.usefixtures("large")
+async def test_once_shown_the_loader_keeps_the_pairs_of_common_words(sample_db: Path,
+                                                                    monkeypatch):
+    """After the load, in its worker (`Corpus.warm_index`): a phrase of two common
+    words is then read from the kept pairs, with what the long way finds."""
+    monkeypatch.setattr("store.pairs.COMMON", 3)  # "the", "of"... are common in the sample
+    app = ExplorerApp(path=sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.corpus.index_ready and bool(
+            app.corpus.index.main_segment._pairs))
+        segment = app.corpus.index.main_segment
+        assert (segment.term("of"), segment.term("the")) in segment._pairs
+        long_way = QuoteSearch(app.corpus.views).search('"of the"')
+        app.main_screen.search_box.value = '"of the"'
+        await settle(pilot)
+        quotes = app.query_one(QuoteList)
+        assert len(quotes.rows.views) == long_way.total > 1

@@ -156,6 +156,11 @@ class ExplorerApp(App[None]):
             # meanwhile, and a cache that cannot be made is no error.
             with contextlib.suppress(Exception):
                 loaded.after_shown()
+        # Then what phrases of very common words read (a large database's, in use
+        # meanwhile); a phrase asked before is found the long way. Its temporary
+        # arrays given back, as the load's were (before `keep_for_reuse`).
+        with contextlib.suppress(MemoryError):
+            loaded.corpus.warm_index()
         # From now on a search's temporary arrays reuse heap memory (store.allocator);
         # not during the load, whose large blocks are better given back when freed
         # (keeping them cost 45 MB at 100,000 quotes).

@@ -182,6 +182,13 @@ class Corpus:
                 self._search = QuoteSearch(self.views, progress)
                 self._count_from(self._search.main_segment)
 
+    def warm_index(self) -> None:
+        """Make, in the caller's worker, what phrases of very common words read
+        (`QuoteSearch.warm`; at 1,000,000 quotes about a second, at 100,000 nothing):
+        "of the" then takes 0.3 ms instead of 7. Without an index, nothing."""
+        if self._search is not None:
+            self._search.warm()
+
     def index_settled(self) -> None:
         """The loader's build is over (`expect_index`), done or failed: a search no
         longer waits for it. The loader says so, as it said it would build."""
