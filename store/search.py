@@ -167,18 +167,28 @@ class _Part:
         edits of `word`: the others are surely not, so rapidfuzz need not see them.
 
         An edit changes the length by at most one, and the set of characters
-        by at most two (one out, one in), so does it to a 64-bit mask of them."""
+        by at most two (one out, one in), so does it to a 64-bit mask of them.
+        The words are kept by length: only those of a length within reach are
+        read (at 100,000 quotes, 0.17 ms of a typo's 0.7 were this, after
+        another program's turn had emptied the cache)."""
         if self._near is None:
             vocab = self.segment.vocab
+            lengths = np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab))
+            by_length = np.argsort(lengths, kind="stable")
+            masks = np.fromiter(map(_char_mask, vocab), dtype=np.uint64, count=len(vocab))
             words = np.empty(len(vocab), dtype=object)
             words[:] = vocab  # the same str objects, picked out without a Python loop
-            self._near = (words, np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab)),
-                          np.fromiter(map(_char_mask, vocab), dtype=np.uint64, count=len(vocab)))
-        words, lengths, masks = self._near
-        near = np.abs(lengths - len(word)) <= typos
+            top = int(lengths.max()) if len(vocab) else 0
+            # first[k]: where the words of length k begin in `by_length`
+            first = np.searchsorted(lengths[by_length], np.arange(top + 2))
+            self._near = (words, by_length, masks[by_length], first)
+        words, by_length, masks, first = self._near
+        lo = first[min(max(len(word) - typos, 0), len(first) - 1)]
+        hi = first[min(len(word) + typos + 1, len(first) - 1)]
+        at = by_length[lo:hi]
         if hasattr(np, "bitwise_count"):  # numpy 2
-            near &= np.bitwise_count(masks ^ np.uint64(_char_mask(word))) <= 2 * typos
-        return words[near].tolist()
+            at = at[np.bitwise_count(masks[lo:hi] ^ np.uint64(_char_mask(word))) <= 2 * typos]
+        return words[np.sort(at)].tolist()
 
 
 class QuoteSearch:

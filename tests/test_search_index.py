@@ -205,8 +205,9 @@ def test_typo_alternatives_are_those_of_the_whole_vocabulary(archive):
             c = str(rng.choice(list("aeiostnrkyé'")))
             w = [w[:i] + c + w[i:], w[:i] + w[i + 1:], w[:i] + c + w[i + 1:]][int(rng.integers(3))]
         edited.append(w or "a")
+    longest = max(vocab, key=len)
     for word in ["sanctoins", "pease", "talsk", "kovalenko", "ukrain", "zzzzzzzz", "the", "a",
-                 *edited]:
+                 longest + "s", longest[:-1], "q" * 60, *edited]:
         typos = _max_typos(word)
         expected = {word} | ({c for c, _, _ in process.extract(
             word, vocab, scorer=Levenshtein.distance, score_cutoff=typos, limit=20)}
@@ -297,3 +298,21 @@ def test_a_vocabulary_past_65536_words_is_indexed_as_a_scan_finds(monkeypatch):
     docs, _ = seg.phrase_docs(pair)
     assert 123 in docs.tolist()
     assert all(" ".join(pair) in texts[d] for d in docs.tolist())
+
+
+def test_typo_alternatives_among_many_as_near_are_the_first_in_vocabulary_order():
+    """More than rapidfuzz's 20 within reach, all one edit away: which 20 it keeps
+    depends on the order it is given them, the vocabulary's, as for the whole of it."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    from store.search import _Part
+
+    near = [w for c in "abcdefghijklmnopqrstuvwxyz" for w in ("talk" + c + "s", "tal" + c + "s")]
+    texts = [" ".join(near), "talks peace"]
+    seg = _segment(texts)
+    part = _Part([None] * len(texts), 0, segment=seg)
+    expected = {"talks"} | {c for c, _, _ in process.extract(
+        "talks", seg.vocab, scorer=Levenshtein.distance, score_cutoff=1, limit=20)}
+    assert QuoteSearch()._near("talks", [part]) == expected
+    assert len(expected) == 20  # "talks" itself and 19 of the 52 one edit away
