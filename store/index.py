@@ -87,12 +87,13 @@ class _Numbering(dict):
 class Segment:
     """Documents 0..n-1 of one build; never changed except for `alive` (see `kill`)."""
 
-    def __init__(self, tok: Tokenized, meta: DocMeta | DocCodes,
+    def __init__(self, tok: Tokenized, meta: DocMeta | DocCodes | Callable[[], DocMeta],
                  progress: Callable[[float], None] | None = None) -> None:
         """`progress(fraction)` hears how far it has got, twice (the words counted, the
         postings made): at 1,000,000 quotes this takes 2-3 s (in two threads, by
-        ranges of terms; 5 s in one)."""
-        n = self.n = len(meta.dates)
+        ranges of terms; 5 s in one). `meta` may be a call that makes it: it is
+        then made while those threads post the words."""
+        n = self.n = len(tok.lengths)
         order = sorted(range(len(tok.terms)), key=tok.terms.__getitem__)
         self.vocab = [tok.terms[i] for i in order]
         nv = len(self.vocab)
@@ -120,10 +121,15 @@ class Segment:
             progress(0.45)
         if len(ranges) == 1:
             parts = [build(*ranges[0])]
+            meta = meta() if callable(meta) else meta
         else:  # numpy lets go of the GIL: the other core builds the other terms' part
             with ThreadPoolExecutor(len(ranges)) as pool:
-                parts = list(pool.map(build, *zip(*ranges, strict=True)))
+                posted = pool.map(build, *zip(*ranges, strict=True))
+                meta = meta() if callable(meta) else meta  # meanwhile, here
+                parts = list(posted)
         del build
+        if len(meta.dates) != n:
+            raise ValueError(f"{len(meta.dates)} documents' filters for {n} texts")
         if progress is not None:
             progress(0.85)
         self._laid_end_to_end(parts)

@@ -28,6 +28,7 @@ import copy
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import repeat
 
 import numpy as np
@@ -149,11 +150,10 @@ class _Part:
             arrays = None if progress is None else (lambda done: progress(0.5 + 0.5 * done))
             with paused():
                 tok = tokenize_many([v.statement.text for v in views], heard)
-                meta = _meta(views)
                 if progress is not None:
                     progress(0.5)
-                segment = Segment(tok, meta, arrays)
-                del tok, meta
+                segment = Segment(tok, partial(_meta, views), arrays)
+                del tok
         elif segment.n != len(views):
             raise ValueError(f"a segment of {segment.n} documents for {len(views)} views")
         self.segment = segment

@@ -72,7 +72,7 @@ def test_after_a_change_hits_are_ranked_as_a_new_index_ranks_them(capsys, sample
     built = []
     real = Segment.__init__
     monkeypatch.setattr(Segment, "__init__",
-                        lambda self, tok, meta, *a: built.append(len(meta.dates))
+                        lambda self, tok, meta, *a: built.append(len(tok.lengths))
                         or real(self, tok, meta, *a))
     small = _ranked_as_when_small(capsys, sample_db, monkeypatch, top)
     # The small reading built its index of 21 quotes; the large one indexed the changed

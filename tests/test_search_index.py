@@ -316,3 +316,23 @@ def test_typo_alternatives_among_many_as_near_are_the_first_in_vocabulary_order(
         "talks", seg.vocab, scorer=Levenshtein.distance, score_cutoff=1, limit=20)}
     assert QuoteSearch()._near("talks", [part]) == expected
     assert len(expected) == 20  # "talks" itself and 19 of the 52 one edit away
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_the_filters_made_while_the_words_are_posted_are_the_same(threaded, monkeypatch):
+    """`meta` as a call (made while the posting threads run): the same segment."""
+    from store import postings
+    from store.index import DocMeta, Segment
+    from store.tokens import tokenize_many
+
+    monkeypatch.setattr(postings, "THREADED_WORDS", 1 if threaded else 10**9)
+    texts = ["peace talks in kyiv", "", "the talks", "kyiv peace peace"]
+    meta = DocMeta(["a", "b", "a", "c"], [["Ce"], [], ["ce", "Ssr"], []], [738000, 0, 5, 9])
+    made = []
+    given = Segment(tokenize_many(texts), meta)
+    called = Segment(tokenize_many(texts), lambda: made.append(1) or meta)
+    assert made == [1]
+    for name, value in given.to_arrays().items():
+        assert np.array_equal(value, called.to_arrays()[name]), name
+    with pytest.raises(ValueError, match="3 documents' filters for 4 texts"):
+        Segment(tokenize_many(texts), DocMeta(["a"] * 3, [[]] * 3, [0] * 3))
