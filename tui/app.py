@@ -196,7 +196,12 @@ class ExplorerApp(App[None]):
         A stat() a second: the store compares the file's inode, size and
         mtime with the version it last read. A file that became unreadable
         is reported once, and the explorer keeps showing what it had.
+        Not once the app is shutting down: its timer may still tick while the
+        screens are taken apart (a save that failed just before quitting leaves
+        the file to be read again).
         """
+        if not self.is_running:
+            return
         if self._loading or self._changing or self.store is None:
             return  # the worker is reading it, or a change to it is being made
         if self._patch is not None:  # a change made apart that no screen has shown yet
