@@ -36,7 +36,7 @@ from itertools import chain
 
 import numpy as np
 
-from .pairs import Pair, common_pairs, common_words
+from .pairs import Pair, common_pairs
 from .postings import Postings, bm25_weights, postings_of, stable_order, term_ranges
 from .tokens import Tokenized
 
@@ -301,7 +301,7 @@ class Segment:
         segment that has such words, `store.pairs`): the term after each position,
         the document table, and the pairs of common words. For a worker, once the
         index is in use; a phrase searched meanwhile is found the long way."""
-        if len(common_words(self.poff)) and not self._pairs:
+        if not self._pairs:  # (none made where no word is common)
             self._pairs = common_pairs(self)
 
     @staticmethod
