@@ -43,6 +43,7 @@ from .query import Query, fold, parse_query, tokenize
 from .results import Hit, Matches, SearchResult
 from .spans import Spans, match_spans
 from .tokens import tokenize_many
+from .typos import VocabNear
 from .views import QuoteView
 
 __all__ = ["Hit", "QuoteSearch", "SearchResult", "Spans", "SyncPlan", "match_spans"]
@@ -125,14 +126,6 @@ class SyncPlan:
     version: int
 
 
-def _char_mask(word: str) -> int:
-    """One bit per character of a word (characters share the 64 bits)."""
-    mask = 0
-    for c in word:
-        mask |= 1 << (ord(c) & 63)
-    return mask
-
-
 class _Part:
     """A segment with the views its documents stand for and their display order."""
 
@@ -160,35 +153,15 @@ class _Part:
         if progress is not None:
             progress(1.0)
         self.order = np.arange(first, first + len(views), dtype=np.int64)
-        self._near: tuple[np.ndarray, ...] | None = None  # see vocab_near
+        self._near: VocabNear | None = None  # see vocab_near
 
     def vocab_near(self, word: str, typos: int) -> list[str]:
         """The words of the vocabulary (in its order) that may be within `typos`
-        edits of `word`: the others are surely not, so rapidfuzz need not see them.
-
-        An edit changes the length by at most one, and the set of characters
-        by at most two (one out, one in), so does it to a 64-bit mask of them.
-        The words are kept by length: only those of a length within reach are
-        read (at 100,000 quotes, 0.17 ms of a typo's 0.7 were this, after
-        another program's turn had emptied the cache)."""
+        edits of `word` (`store.typos`): the others are surely not, so rapidfuzz
+        need not see them."""
         if self._near is None:
-            vocab = self.segment.vocab
-            lengths = np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab))
-            by_length = np.argsort(lengths, kind="stable")
-            masks = np.fromiter(map(_char_mask, vocab), dtype=np.uint64, count=len(vocab))
-            words = np.empty(len(vocab), dtype=object)
-            words[:] = vocab  # the same str objects, picked out without a Python loop
-            top = int(lengths.max()) if len(vocab) else 0
-            # first[k]: where the words of length k begin in `by_length`
-            first = np.searchsorted(lengths[by_length], np.arange(top + 2))
-            self._near = (words, by_length, masks[by_length], first)
-        words, by_length, masks, first = self._near
-        lo = first[min(max(len(word) - typos, 0), len(first) - 1)]
-        hi = first[min(len(word) + typos + 1, len(first) - 1)]
-        at = by_length[lo:hi]
-        if hasattr(np, "bitwise_count"):  # numpy 2
-            at = at[np.bitwise_count(masks[lo:hi] ^ np.uint64(_char_mask(word))) <= 2 * typos]
-        return words[np.sort(at)].tolist()
+            self._near = VocabNear(self.segment.vocab)
+        return self._near.near(word, typos)
 
 
 class QuoteSearch:
