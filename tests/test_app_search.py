@@ -184,3 +184,34 @@ async def test_a_stale_search_is_dropped(sample_db):
         screen._show_result("ukraine", stale)  # arrives late, for a query no longer typed
         await settle(pilot)
         assert app.query_one(QuoteList).row_count == 2
+
+
+async def test_the_cursor_stays_on_its_quote_while_a_search_narrows_and_clears(sample_db):
+    """The rows change on every keystroke; the quote under the cursor stays under it while
+    it matches, and is under it again when the search is cleared."""
+    app = open_app(sample_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        quotes = app.query_one(QuoteList)
+        quotes.focus()
+        await settle(pilot)
+        every = list(quotes.rows.views)
+        target = max(range(len(every)), key=lambda i: (
+            " the " in every[i].statement.text.lower(), i))  # the last quote with "the"
+        for _ in range(target):
+            await pilot.press("down")
+        chosen = quotes.current
+        assert chosen is every[target]
+        await _search(pilot, "th")
+        await settle(pilot)
+        assert quotes.row_count < len(every) and quotes.current is chosen
+        wider = quotes.row_count
+        await type_text(pilot, "e ")  # from a search's rows to another's
+        await settle(pilot)
+        assert quotes.row_count < wider and quotes.current is chosen
+        assert quotes.cursor == list(quotes.rows.views).index(chosen) > 0
+        await pilot.press("escape", "escape")  # out of the box, then the search cleared
+        await settle(pilot)
+        assert quotes.row_count == len(every) and quotes.current is chosen
+        await _search(pilot, "zzzqqq")
+        await settle(pilot)
+        assert quotes.row_count == 0

@@ -66,3 +66,56 @@ def test_a_search_waits_for_the_loaders_index_and_not_for_ever(sample):
     corpus.index_settled()  # the loader failed before it built the index
     asking.join(5)
     assert found and found[0].hits and corpus.index_ready
+
+
+def test_a_searchs_rows_are_places_in_the_list_and_no_search_is_the_list_itself(sample):
+    """A keystroke makes no list of the matching quotes (209,000 of them for a phrase at
+    1,000,000): the rows are their places in the corpus's list, in its order."""
+    from store.glimpse import Picked
+    from store.query import tokenize
+
+    corpus = _corpus(sample)
+    rows = corpus.filtered(None, corpus.search("the"))
+    assert isinstance(rows.views, Picked) and rows.views.base is corpus.views
+    assert list(rows.views) == [v for v in corpus.views  # a word typed matches as a prefix
+                                if any(t.startswith("the") for t in tokenize(v.statement.text))]
+    assert rows.views[1:3] == list(rows.views)[1:3] and rows.views[-1] is list(rows.views)[-1]
+    assert corpus.filtered(None, None).views is corpus.views
+    assert corpus.filtered(None, corpus.search("  ")).views is corpus.views
+
+
+def test_a_picked_row_is_found_by_its_view_or_its_statement(sample):
+    """Where the cursor's quote is among new rows: the view itself, or with `same_id` a
+    view of the same statement (the rows of a new reading)."""
+    import copy
+
+    import numpy as np
+
+    from store.glimpse import Picked
+
+    corpus = _corpus(sample)
+    picked = Picked(corpus.views, np.array([2, 5, 9], dtype=np.int64))
+    assert picked.position(corpus.views[5]) == 1
+    assert picked.position(corpus.views[4]) is None
+    assert picked.row_of(9) == 2 and picked.row_of(3) is None and picked.row_of(99) is None
+    other = copy.copy(corpus.views[9])
+    assert picked.position(other) is None and picked.position(other, same_id=True) == 2
+
+
+def test_the_cursors_quote_is_found_among_new_rows_from_its_place(sample):
+    """From one search's rows to another's, or to the whole list and back, the cursor's
+    quote is found from its place in the list (no pass over the rows)."""
+    import numpy as np
+
+    from store.glimpse import Picked
+    from tui.widgets.quote_list import _kept
+
+    views = _corpus(sample).views
+    wide = Picked(views, np.array([1, 4, 6, 8, 12], dtype=np.int64))
+    narrow = Picked(views, np.array([4, 8], dtype=np.int64))
+    assert _kept(wide, 3, narrow, views[8]) == 1  # row 3 of wide is place 8
+    assert _kept(narrow, 1, wide, views[8]) == 3
+    assert _kept(wide, 2, narrow, views[6]) == -1  # not among them
+    assert _kept(views, 8, narrow, views[8]) == 1 and _kept(narrow, 0, views, views[4]) == 4
+    assert _kept(wide, 3, narrow, views[9]) is None  # not the quote at that row: not told
+    assert _kept(list(views), 8, narrow, views[8]) is None  # another list: not told

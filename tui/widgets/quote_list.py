@@ -8,19 +8,19 @@ also keeps the position of the current match for `n` / `N`.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import ClassVar
 
+import numpy as np
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
 
+from store.glimpse import Picked
 from store.views import QuoteView
 
 from ..corpus import Filtered
@@ -100,7 +100,7 @@ class QuoteList(RowList):
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.rows = Filtered([], [])
-        self._starts: list[int] = [0]  # number of matches before each row
+        self._starts = np.zeros(1, dtype=np.int64)  # number of matches before each row
         self.match_row: int | None = None
         self.match_span = 0
         self._line_cache: OrderedDict[tuple, Content] = OrderedDict()
@@ -111,14 +111,19 @@ class QuoteList(RowList):
                   same_id: bool = False) -> None:
         """Swap in another set of rows, keeping the cursor on `keep` if it is still there;
         `same_id`: or on the row of the same statement (rows of another reading)."""
+        before, row = self.rows.views, self.cursor
         self.rows = rows
-        self._starts = [0, *accumulate(rows.counts)]
+        self._starts = np.concatenate((np.zeros(1, dtype=np.int64),
+                                       np.cumsum(np.asarray(rows.counts, dtype=np.int64))))
         self.match_row = None
         self.match_span = 0
         self._line_cache.clear()
         cursor = 0
         if keep is not None:
-            cursor = _place_of(rows.views, keep, same_id) or 0
+            found = _kept(before, row, rows.views, keep)
+            if found is None:
+                found = _place_of(rows.views, keep, same_id)
+            cursor = found if found is not None and found >= 0 else 0
         self._row_count = len(rows.views)
         self.set_row_count(len(rows.views), cursor)
 
@@ -138,7 +143,7 @@ class QuoteList(RowList):
 
     @property
     def match_total(self) -> int:
-        return self._starts[-1]
+        return int(self._starts[-1])
 
     def step_match(self, step: int) -> tuple[int, int] | None:
         """Move to the next (`step` 1) or previous (-1) match; (ordinal, total), 1-based.
@@ -150,14 +155,14 @@ class QuoteList(RowList):
         if not total:
             return None
         if self.match_row == self.cursor:
-            ordinal = self._starts[self.cursor] + self.match_span + step
+            ordinal = int(self._starts[self.cursor]) + self.match_span + step
         elif step > 0:
-            ordinal = self._starts[self.cursor]
+            ordinal = int(self._starts[self.cursor])
         else:
-            ordinal = self._starts[self.cursor] - 1
+            ordinal = int(self._starts[self.cursor]) - 1
         ordinal %= total
-        row = bisect_right(self._starts, ordinal) - 1
-        self.match_row, self.match_span = row, ordinal - self._starts[row]
+        row = int(np.searchsorted(self._starts, ordinal, side="right")) - 1
+        self.match_row, self.match_span = row, ordinal - int(self._starts[row])
         self.cursor = row  # always_update: the detail pane hears about it
         return ordinal + 1, total
 
@@ -231,9 +236,28 @@ def _strip(content: Content, base: Style, width: int) -> Strip:
     return Strip(segments).extend_cell_length(width, base.rich_style)
 
 
+def _kept(before: Sequence[QuoteView], row: int, after: Sequence[QuoteView],
+          keep: QuoteView) -> int | None:
+    """Where `keep`, row `row` of the rows `before`, is among the rows `after`, when both
+    are of the same list (the whole of it, or `Picked` from it): from its place in
+    that list, with no pass over the rows: -1 if it is not among them. None when that
+    cannot be told so."""
+    base_before = before.base if isinstance(before, Picked) else before
+    base_after = after.base if isinstance(after, Picked) else after
+    if base_before is not base_after or not 0 <= row < len(before) or before[row] is not keep:
+        return None
+    place = int(before.places[row]) if isinstance(before, Picked) else row
+    if isinstance(after, Picked):
+        found = after.row_of(place)
+        return -1 if found is None else found
+    return place
+
+
 def _place_of(views: Sequence[QuoteView], view: QuoteView, same_id: bool) -> int | None:
     """Where `view` is among `views` (views made when drawn know it: `store.glimpse`);
     with `same_id`, where its statement is, if the view itself is not there."""
+    if isinstance(views, Picked):
+        return views.position(view, same_id)
     position = getattr(views, "position", None)
     if position is not None:
         return position(view)
