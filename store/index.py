@@ -191,6 +191,7 @@ class Segment:
         self.alive = np.ones(self.n, dtype=bool)  # change through `kill`
         self.all_alive = True  # a search then need not read `alive` at every candidate
         self._doc_marks: np.ndarray | None = None  # see member
+        self._doc_rows: np.ndarray | None = None  # see rows_in
         self._terms_after: np.ndarray | None = None  # see _after
         self._block_doc: tuple[np.ndarray, np.ndarray] | None = None  # see _blocks
         self._pairs: dict[tuple[int, int], Pair] = {}  # see warm
@@ -403,6 +404,22 @@ class Segment:
             marks[among] = True
             found = marks[values]
             marks[among] = False
+        return found
+
+    def rows_in(self, values: np.ndarray, among: np.ndarray) -> np.ndarray:
+        """Where each of `values` (documents; repeats allowed) is in `among` (documents,
+        each once): its index there, or -1 (int32).
+
+        As `member`, a table over the documents, set at `among`, read at `values`,
+        reset: no binary search of `among` for each value (the 209,000 documents of
+        "of the" at 1,000,000 quotes counted in 1 ms, not 8)."""
+        with self._lock:
+            if self._doc_rows is None:
+                self._doc_rows = np.full(self.n, -1, dtype=np.int32)
+            rows = self._doc_rows
+            rows[among] = np.arange(len(among), dtype=np.int32)
+            found = rows[values]
+            rows[among] = -1
         return found
 
     def doc_of(self, positions: np.ndarray) -> np.ndarray:

@@ -189,16 +189,24 @@ class SearchResult:
                     slices.append((lo, hi))
         for lo, hi in slices:
             found, tf, _ = seg.postings(lo, hi)
-            _add_at(count, docs, seg, found, tf)
+            _add_at(count, docs, seg, found, tf, once=hi - lo == 1)
         for phrase in dict.fromkeys(q.phrases):
-            _add_at(count, docs, seg, *seg.phrase_docs(phrase.split()))
+            _add_at(count, docs, seg, *seg.phrase_docs(phrase.split()), once=True)
         return count
 
 
 def _add_at(count: np.ndarray, docs: np.ndarray, seg: Segment, found: np.ndarray,
-            times: np.ndarray) -> None:
-    """count[i] += times of `found` entries that are docs[i] (`docs` ascending)."""
-    keep = seg.member(found, docs)
-    if keep.any():
-        at = np.searchsorted(docs, found[keep])
-        count += np.bincount(at, weights=times[keep], minlength=len(docs)).astype(np.int64)
+            times: np.ndarray, once: bool) -> None:
+    """count[i] += times of `found` entries that are docs[i]; `once`: no document is
+    twice in `found` (one term's postings, a phrase's documents)."""
+    if len(found) == len(docs) and np.array_equal(found, docs):  # a phrase's own matches
+        count += times
+        return
+    at = seg.rows_in(found, docs)
+    keep = at >= 0
+    if not keep.all():
+        at, times = at[keep], times[keep]
+    if once:  # each row at most once: added in place
+        count[at] += times
+    elif len(at):
+        count += np.bincount(at, weights=times, minlength=len(docs)).astype(np.int64)

@@ -336,3 +336,16 @@ def test_the_filters_made_while_the_words_are_posted_are_the_same(threaded, monk
         assert np.array_equal(value, called.to_arrays()[name]), name
     with pytest.raises(ValueError, match="3 documents' filters for 4 texts"):
         Segment(tokenize_many(texts), DocMeta(["a"] * 3, [[]] * 3, [0] * 3))
+
+
+def test_rows_in_finds_each_document_among_others_and_leaves_its_table_clear():
+    """rows_in: each value's index in `among`, -1 where absent; asked again with other
+    lists, nothing of the first call is left in its table."""
+    seg = _segment([f"w{k}" for k in range(50)])
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        among = rng.permutation(50)[:int(rng.integers(0, 50))]
+        values = rng.integers(0, 50, size=int(rng.integers(0, 80)))
+        where = {int(d): i for i, d in enumerate(among.tolist())}
+        expected = [where.get(int(v), -1) for v in values.tolist()]
+        assert seg.rows_in(values, among).tolist() == expected
