@@ -14,7 +14,8 @@ the bundled sample (21 quotes): first paint with a large archive should
 cost no more than 1.5x that. `tinydb` is the memory of a process holding
 the same file in TinyDB alone (opened, nothing else), the denominator of
 the memory ratio. `index` is how long the explorer's index build took
-(in its loader's worker), when it built one. Archives are generated once
+(in its loader's worker), when it built one, or, for a new file over 16 MB,
+making its index from its lines in two processes (`store.coldindex`). Archives are generated once
 into /tmp (`bench/corpus.py`).
 
 Each database is started `--runs`+1 times (a 1,000,000-quote one at most

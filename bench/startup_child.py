@@ -6,7 +6,8 @@ Prints `paint T`, `shown T` (the quotes on screen, maybe before they are
 indexed), `searchable T` (the quotes on screen and indexed: maybe before the
 file is parsed, from its snapshot), `ready T` (all read: wall-clock seconds
 since the epoch), `search MS`,
-`index S` (how long the index build took, if one was built) and `rss MB`,
+`index S` (how long the index build took, if one was built, or the index of a
+new large file made from its lines in two processes) and `rss MB`,
 one per line. Snapshots (`store.snapshot`) go where
 XDG_CACHE_HOME says: the parent chooses whether this start finds one.
 """
@@ -23,6 +24,7 @@ from tui.loading import start_early
 # As `peace-tui` does (tui.commands): a large new file's helper starts before Textual loads.
 _EARLY = start_early(Path(sys.argv[2])) if sys.argv[1:2] == ["app"] else None
 
+from tui import loading  # noqa: E402
 from tui.app import ExplorerApp  # noqa: E402
 from tui.corpus import Corpus  # noqa: E402
 
@@ -38,6 +40,21 @@ def _timed_build(self, progress=None):
 
 
 Corpus.build_index = _timed_build
+
+_cold_index = loading.cold_index
+
+
+def _timed_cold_index(*args, **kwargs):
+    """A new large file's index, made from its lines in two processes (`store.coldindex`),
+    timed as the build is: from the file's bytes at hand to the index made."""
+    t = time.perf_counter()
+    found = _cold_index(*args, **kwargs)
+    if found is not None:
+        say("index", time.perf_counter() - t)
+    return found
+
+
+loading.cold_index = _timed_cold_index
 
 
 def rss_mb() -> float:
