@@ -26,6 +26,32 @@ async def test_a_path_is_read_in_a_worker_and_the_list_fills_in(sample_db: Path)
         assert app.store is not None and app.corpus.index_ready  # indexed in the worker
 
 
+async def test_the_first_paint_says_the_database_is_opened_not_that_it_is_empty(
+        sample_db: Path, monkeypatch):
+    """Before the worker has said a word, the screen says the file is being opened: not
+    "No quotes yet", which is not so."""
+    import threading
+
+    go = threading.Event()
+    real = loading.load
+
+    def held(*args, **kwargs):
+        go.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("tui.app.load", held)
+    app = ExplorerApp(path=sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        quotes = app.query_one(QuoteList)
+        from tui.widgets.quote_detail import QuoteDetail
+        assert quotes.empty_message == "Opening the database…"
+        assert "No quotes" not in app.query_one(QuoteDetail).text
+        go.set()
+        await settle(pilot)
+        assert quotes.row_count == 21
+
+
 async def test_a_large_store_says_what_it_is_reading(sample_db: Path, monkeypatch):
     monkeypatch.setattr(loading, "SYNC_LIMIT", 0)
     monkeypatch.setattr(loading, "PROGRESS_EVERY_S", 0)  # every step, not 4 a second

@@ -107,7 +107,8 @@ class ExplorerApp(App[None]):
         self.corpus = Corpus([], [], []) if self._loading else Corpus.from_store(store)
         #: the version of the file (`Store.version`) of the reading shown
         self._shown = None if self._loading or store is None else store.version()
-        self.main_screen = MainScreen(self.corpus)
+        self.main_screen = MainScreen(self.corpus,
+                                      "Opening the database…" if self._loading else None)
         self._disk_problem: str | None = None
 
     def on_unmount(self) -> None:
@@ -128,8 +129,7 @@ class ExplorerApp(App[None]):
             self.call_after_refresh(self._start_loading)
 
     def _start_loading(self) -> None:
-        self.main_screen.show_loading("Opening the database…")
-        self._load()
+        self._load()  # (the screen says "Opening the database…" from its first paint)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:

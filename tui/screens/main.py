@@ -66,9 +66,12 @@ class MainScreen(CurationScreen):
 
     HELP_TITLE = "Main screen"
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, loading: str | None = None) -> None:
+        """`loading`: what the first paint says while a worker reads the database (not
+        "No quotes yet", which is not so)."""
         super().__init__()
         self.corpus = corpus
+        self._first_note = loading
         self.actor_id: str | None = None
         self.result: SearchResult | None = None
         self.query_text = ""
@@ -88,6 +91,8 @@ class MainScreen(CurationScreen):
     def on_mount(self) -> None:
         self.query_one("#detail", QuoteDetail).border_title = "Quote"
         self.set_corpus(self.corpus)
+        if self._first_note is not None:
+            self.show_loading(self._first_note)
         self.quote_list.focus()
 
     def set_corpus(self, corpus: Corpus) -> None:
@@ -121,6 +126,7 @@ class MainScreen(CurationScreen):
         quotes.empty_message = message
         quotes.border_title = "Quotes …"
         quotes.refresh()
+        self.query_one("#detail", QuoteDetail).show(None, empty="")
 
     def end_loading(self) -> None:
         """What show_loading said is over, nothing read: the list says again what it
