@@ -47,9 +47,12 @@ async def test_the_first_paint_says_the_database_is_opened_not_that_it_is_empty(
         from tui.widgets.quote_detail import QuoteDetail
         assert quotes.empty_message == "Opening the database…"
         assert "No quotes" not in app.query_one(QuoteDetail).text
+        from tui.widgets.actors_pane import ActorsPane
+        pane = app.query_one(ActorsPane)
+        assert str(pane.border_title) == "Actors …" and pane.actor_list.empty_message == ""
         go.set()
         await settle(pilot)
-        assert quotes.row_count == 21
+        assert quotes.row_count == 21 and str(pane.border_title) == "Actors 16"
 
 
 async def test_a_large_store_says_what_it_is_reading(sample_db: Path, monkeypatch):

@@ -127,6 +127,7 @@ class MainScreen(CurationScreen):
         quotes.border_title = "Quotes …"
         quotes.refresh()
         self.query_one("#detail", QuoteDetail).show(None, empty="")
+        self.query_one(ActorsPane).show_waiting()
 
     def end_loading(self) -> None:
         """What show_loading said is over, nothing read: the list says again what it

@@ -210,8 +210,15 @@ class ActorsPane(Vertical):
 
     def set_actors(self, by_sort: dict[ActorSort, list[Actor]], counts: dict[str, int]) -> None:
         self._all, self._counts = by_sort, counts
+        self.actor_list.empty_message = "No actors."
         self.actor_list.show_actors(by_sort[self.sort], counts, None)
         self._title()
+
+    def show_waiting(self) -> None:
+        """The database is still being read: no count, and no "No actors." yet."""
+        self.border_title = "Actors …"
+        self.actor_list.empty_message = ""
+        self.actor_list.refresh()
 
     def _title(self) -> None:
         self.border_title = f"Actors {len(self.actor_list.actors)}"
