@@ -54,6 +54,17 @@ async def paste_text(pilot: Pilot, text: str) -> None:
     await settle(pilot)
 
 
+async def burst(pilot: Pilot, keys: list[str]) -> None:
+    """Keys that reach the app all at once, as a terminal's read of a fast typist over
+    SSH: each is queued before the one before it has been handled."""
+    from textual import events
+
+    for key in keys:
+        name = _key(key)
+        pilot.app.post_message(events.Key(name, key if len(key) == 1 else None))
+    await settle(pilot)
+
+
 _NAMES = {" ": "space", '"': "quotation_mark", ":": "colon", "-": "minus", "/": "slash",
           "?": "question_mark", "[": "left_square_bracket", "]": "right_square_bracket",
           "@": "at", "=": "equals_sign", ".": "full_stop"}

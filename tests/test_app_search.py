@@ -215,3 +215,37 @@ async def test_the_cursor_stays_on_its_quote_while_a_search_narrows_and_clears(s
         await _search(pilot, "zzzqqq")
         await settle(pilot)
         assert quotes.row_count == 0
+
+
+async def test_keys_typed_in_a_burst_land_where_the_keys_before_them_sent_the_focus(
+        sample_db):
+    """'/truce', Enter, 'n', 'n' read at once: the word is in the box (not lost on the
+    list, which had the focus when they came), and the two steps go through its
+    matches once they are found."""
+    from tests.explorer_support import burst
+
+    app = open_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        quotes, box = app.query_one(QuoteList), app.query_one(SearchInput)
+        await burst(pilot, ["/", "t", "r", "u", "c", "e", "enter", "n", "n"])
+        assert box.value == "truce" and app.focused is quotes
+        assert quotes.row_count == 2 and str(quotes.border_subtitle) == "match 2/2"
+        await burst(pilot, ["/", "backspace", "backspace", "escape", "j"])  # 'tru'
+        assert box.value == "tru" and app.focused is quotes and quotes.cursor == 1
+
+
+async def test_letters_typed_in_a_burst_after_slash_are_never_the_lists_keys(sample_db):
+    """'q' quits from the list: typed at once after '/', it is the search's first letter."""
+    from tests.explorer_support import burst
+
+    app = open_app(sample_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await burst(pilot, ["/", "q", "u", "a", "d"])
+        assert app.is_running and app.query_one(SearchInput).value == "quad"
+        await burst(pilot, ["escape", "escape", "a", "l", "a", "v"])  # the actors' jump box
+        assert app.focused.id == "actor-jump" and app.focused.value == "lav"
+        await burst(pilot, ["enter", "j", "j"])  # chosen: the keys after are the list's
+        assert app.focused is app.query_one(QuoteList)
+        assert app.main_screen.actor_id == "sergei-lavrov" and app.focused.cursor > 0

@@ -75,15 +75,20 @@ class MainScreen(CurationScreen):
         self.actor_id: str | None = None
         self.result: SearchResult | None = None
         self.query_text = ""
+        #: the query whose search runs in a worker, and `n` / `N` pressed meanwhile: a
+        #: step through its matches waits for them (`/truce` Enter `n` typed at once)
+        self._awaited: str | None = None
+        self._steps: list[int] = []
         #: what is still read while the quotes are shown from a snapshot (`store.glimpse`):
         #: said under the list, with the matches (see the app's `_readable`)
         self.reading_note = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
-            yield ActorsPane(id="actors-pane")
+            yield ActorsPane(id="actors-pane", leave_to="#quotes",
+                             on_chosen=self._actor_chosen)
             with Vertical(id="right"):
-                yield SearchInput(id="search")
+                yield SearchInput(id="search", leave_to="#quotes")
                 yield QuoteList(id="quotes")
                 yield QuoteDetail(id="detail")
         yield Footer()
@@ -110,6 +115,8 @@ class MainScreen(CurationScreen):
         if self.query_text.strip():  # not yet indexed: searched when it is (set_corpus again)
             self.result = corpus.search(self.query_text) if corpus.index_ready else None
         self._refilter(same_id=True)
+        if self.result is not None:
+            self._landed(self.query_text)
 
     def show_loading(self, message: str) -> None:
         """Say what is being read while a large database loads (set_corpus ends it): in
@@ -193,6 +200,7 @@ class MainScreen(CurationScreen):
             self.workers.cancel_group(self, "search")
             self._show_result(event.value, None)
         else:
+            self._awaited = event.value
             self._search(event.value)
 
     @work(exclusive=True, thread=True, group="search")
@@ -210,21 +218,31 @@ class MainScreen(CurationScreen):
             return  # of a corpus since replaced (set_corpus searched the new one)
         self.result = result
         self._refilter()
+        self._landed(text)
 
-    @on(SearchInput.Done)
-    def _search_done(self) -> None:
-        self.set_focus(self.quote_list)
+    def _searching(self) -> bool:
+        """Whether the box holds a query whose matches are not shown yet (typed, and the
+        screen not told yet; or searched in the worker)."""
+        value = self.search_box.value
+        return bool(value.strip()) and (value != self.query_text or self._awaited == value)
 
-    @on(ActorsPane.Chosen)
-    def _actor_chosen(self, event: ActorsPane.Chosen) -> None:
-        self.actor_id = event.actor_id
+    def _landed(self, text: str) -> None:
+        """`text`'s matches are shown: once those of the box's query are, the steps pressed
+        while it was typed and searched are taken."""
+        if self._awaited == text:
+            self._awaited = None
+        if not self._searching():
+            steps, self._steps = self._steps, []
+            for step in steps:
+                self._step(step)
+
+    # Leaving the search box or the actors pane, the keyboard comes back to the list at
+    # once, from the box or the pane itself (`leave_to`), and a choice of actor is
+    # shown at once: not when a message of it is heard here, after keys typed right
+    # after it have been read (`typeahead`).
+    def _actor_chosen(self, actor_id: str | None) -> None:
+        self.actor_id = actor_id
         self._refilter()
-        if event.done:
-            self.set_focus(self.quote_list)
-
-    @on(ActorsPane.Left)
-    def _actors_left(self) -> None:
-        self.set_focus(self.quote_list)
 
     # -- the quote under the cursor ----------------------------------------------
     @on(QuoteList.Highlighted, "#quotes")
@@ -247,6 +265,9 @@ class MainScreen(CurationScreen):
         self.set_focus(self.query_one(ActorsPane).jump_box)
 
     def _step(self, step: int) -> None:
+        if self._searching():
+            self._steps.append(step)  # through the matches of the search still to come
+            return
         found = self.quote_list.step_match(step)
         if found is None:
             self.notify("No matches to step through: press / to search.", timeout=3)

@@ -18,6 +18,7 @@ same actor again clears it), Esc clears the box, then the filter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import events, on
@@ -149,6 +150,14 @@ class JumpInput(PlainInput):
         assert isinstance(pane, ActorsPane)
         pane.clear_or_leave()
 
+    async def action_submit(self) -> None:
+        """Enter: the actor the text names, chosen now (not when the pane hears of the
+        text and of Enter, after the keys typed next: `typeahead`)."""
+        pane = self.parent
+        assert isinstance(pane, ActorsPane)
+        pane.actor_list.jump(self.value)
+        pane.action_choose()
+
 
 class ActorsPane(Vertical):
     """The jump box and the actor list; reports the chosen actor upward."""
@@ -191,8 +200,15 @@ class ActorsPane(Vertical):
     class Left(Message):
         """The user is done here (Esc with nothing to clear)."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, leave_to: str | None = None,
+                 on_chosen: Callable[[str | None], None] | None = None) -> None:
+        """`leave_to`: the widget (a selector on the screen) the keyboard goes to when the
+        user is done here (an actor chosen, or Esc with nothing to clear). `on_chosen`:
+        told of a choice at once, instead of a `Chosen` message heard later (keys typed
+        right after Enter then move through the chosen actor's quotes)."""
         super().__init__(id=id)
+        self._leave_to = leave_to
+        self._on_chosen = on_chosen
         self._all: dict[ActorSort, list[Actor]] = {}
         self._counts: dict[str, int] = {}
 
@@ -242,7 +258,18 @@ class ActorsPane(Vertical):
         self.actor_list.chosen = actor_id
         self.actor_list.refresh()
         self.jump_box.value = ""
-        self.post_message(self.Chosen(actor_id, done))
+        if self._on_chosen is not None:
+            self._on_chosen(actor_id)
+        else:
+            self.post_message(self.Chosen(actor_id, done))
+        if done:
+            self._leave()
+
+    def _leave(self) -> None:
+        """Hand the keyboard on now, not when the screen hears of it: keys typed right
+        after are then the next widget's (`typeahead`)."""
+        if self._leave_to is not None:
+            self.screen.set_focus(self.screen.query_one(self._leave_to))
 
     def clear_or_leave(self) -> None:
         if self.jump_box.value:
@@ -250,6 +277,7 @@ class ActorsPane(Vertical):
         elif self.actor_list.chosen is not None:
             self.set_chosen(None)
         else:
+            self._leave()
             self.post_message(self.Left())
 
     @on(Input.Changed, "#actor-jump")
@@ -257,11 +285,6 @@ class ActorsPane(Vertical):
         event.stop()
         found = self.actor_list.jump(event.value)
         self.jump_box.set_class(not found, "-no-match")
-
-    @on(Input.Submitted, "#actor-jump")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_choose()
 
     @on(ActorList.Selected)
     def _clicked(self, event: ActorList.Selected) -> None:

@@ -28,6 +28,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
 
+from .typeahead import hand_on, run_binding_now
+
 __all__ = ["RowList"]
 
 
@@ -72,6 +74,12 @@ class RowList(ScrollView, can_focus=True):
         & > .row-list--empty { color: $text-muted; text-style: italic; }
     }
     """
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Keys typed ahead (`typeahead`): one that came after the focus left this list
+        goes where the focus is; a bound one runs now, before the next key is read."""
+        if not hand_on(self, event):
+            await run_binding_now(self, event)
 
     #: Lines at the top that do not scroll (a column header).
     HEADER_LINES: ClassVar[int] = 0

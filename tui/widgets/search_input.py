@@ -48,16 +48,25 @@ class SearchInput(PlainInput):
     class Done(Message):
         """The user left the search box (Enter, Esc or Down)."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, leave_to: str | None = None) -> None:
+        """`leave_to`: the widget (a selector on the screen) the keyboard goes back to."""
         super().__init__(placeholder=PLACEHOLDER, id=id, select_on_focus=False)
+        self._leave_to = leave_to
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "question_mark":
             event.prevent_default()  # not typed: the help binding takes it
 
     def action_done(self) -> None:
-        self.post_message(self.Done())
+        self._leave()
 
     async def action_submit(self) -> None:
         await super().action_submit()
+        self._leave()
+
+    def _leave(self) -> None:
+        """Hand the keyboard back now, not when the screen hears of it: a key typed right
+        after Enter ('n', the next match) is then the list's (`typeahead`)."""
+        if self._leave_to is not None:
+            self.screen.set_focus(self.screen.query_one(self._leave_to))
         self.post_message(self.Done())
