@@ -133,8 +133,9 @@ class MainScreen(CurationScreen):
         quotes.empty_message = message
         quotes.border_title = "Quotes …"
         quotes.refresh()
-        self.query_one("#detail", QuoteDetail).show(None, empty="")
-        self.query_one(ActorsPane).show_waiting()
+        if not self.corpus.views:  # nothing read yet: no quote to show, no actors to count
+            self.query_one("#detail", QuoteDetail).show(None, empty="")
+            self.query_one(ActorsPane).show_waiting()
 
     def end_loading(self) -> None:
         """What show_loading said is over, nothing read: the list says again what it

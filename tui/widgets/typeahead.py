@@ -39,8 +39,16 @@ def hand_on(widget: Widget, event: events.Key) -> bool:
 async def run_binding_now(widget: Widget, event: events.Key) -> bool:
     """Run the binding of `event`'s key now, as the app would once the key had bubbled
     up to it (from the focused widget up; True if one ran: the key goes no further)."""
-    check = getattr(widget.app, "_check_bindings", None)  # (Textual's own, as it runs it)
-    if check is None or not await check(event.key):
+    app = widget.app
+    check = getattr(app, "_check_bindings", None)  # (Textual's own, as it runs it)
+    context = getattr(app, "_context", None)
+    if check is None or context is None:
+        return False
+    # In the app's context, as when the app runs it: a screen pushed by the action answers
+    # its callback through the app, not through this widget's queue.
+    with context():
+        handled = await check(event.key)
+    if not handled:
         return False
     event.stop()
     event.prevent_default()
