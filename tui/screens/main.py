@@ -257,8 +257,8 @@ class MainScreen(CurationScreen):
         self.query_one("#detail", QuoteDetail).focus()
 
     # -- actions -------------------------------------------------------------------
-    # Focus is set at once rather than after the next refresh (as `focus()`
-    # does), so that keys typed quickly after '/' or 'a' mostly land in the box.
+    # Focus is set at once rather than after the next refresh (as `focus()` does): the
+    # keys typed right after '/' or 'a' are handed on to the box (`typeahead`).
     def action_search(self) -> None:
         self.set_focus(self.search_box)
 
