@@ -119,3 +119,26 @@ def test_the_cursors_quote_is_found_among_new_rows_from_its_place(sample):
     assert _kept(views, 8, narrow, views[8]) == 1 and _kept(narrow, 0, views, views[4]) == 4
     assert _kept(wide, 3, narrow, views[9]) is None  # not the quote at that row: not told
     assert _kept(list(views), 8, narrow, views[8]) is None  # another list: not told
+
+
+def test_an_actors_rows_are_picked_by_arrays_and_are_their_quotes_in_order(sample):
+    """With or without a search, an actor's rows are the quotes they said, in the list's
+    order: from the index's arrays when it was built from these views, else from the
+    views told once (an index taken over from another reading)."""
+    from store.glimpse import Picked
+
+    built = _corpus(sample)
+    built.build_index()
+    assert built._row_actors is not None  # from the build: no pass over the quotes
+    taken = _corpus(sample)
+    taken.take_search(built._search)  # an index not built from these very views
+    assert taken._row_actors is None
+    for corpus in (built, taken):
+        for actor in [*sorted(corpus.counts), "nobody"]:
+            for query in (None, "the", '"the kremlin"', "zzzz"):
+                result = None if query is None else corpus.search(query)
+                rows = corpus.filtered(actor, result)
+                every = corpus.filtered(None, result).views
+                assert isinstance(rows.views, Picked)
+                assert list(rows.views) == [v for v in every if v.statement.actor_id == actor]
+                assert list(rows.counts) == [len(s) for s in rows.spans[:]]

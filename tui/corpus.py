@@ -203,10 +203,15 @@ class Corpus:
         self._count_from(segment)
 
     def _count_from(self, segment: Segment) -> None:
-        """`counts` from an index of every view: its arrays, not a count over the quotes
-        (at 1,000,000, 0.5 s holding the GIL, on the screen's first draw)."""
-        if self._counts is None and segment.n == len(self.views):
+        """`counts`, and each row's speaker, from an index of every view in order (built
+        from them, or saved with them): its arrays, not a pass over the quotes (at
+        1,000,000, 0.5 s holding the GIL, on the screen's first draw)."""
+        if segment.n != len(self.views):
+            return
+        if self._counts is None:
             self._counts = _counted(segment.actor, segment.actor_ids)
+        if self._row_actors is None and not isinstance(self.views, LineViews):
+            self._row_actors = segment.actor, segment.actor_ids
 
     def take_grown(self, search: QuoteSearch, segment: Segment, earlier_rows: np.ndarray,
                    new_rows: np.ndarray) -> None:
@@ -270,48 +275,45 @@ class Corpus:
         """Quotes in reading order, narrowed to one speaker and/or a search result.
 
         The list keeps the corpus order (by date, then as read) rather than the
-        search's ranking, so rows do not jump about while a query is typed.
+        search's ranking, so rows do not jump about while a query is typed. The
+        rows are their places in the list, picked with arrays (`Picked`): a
+        quote is made (or, from a glimpse, read) only when its row is drawn. At
+        1,000,000 quotes a phrase of common words matches 209,000 of them, and
+        an actor's quotes were found by a pass over all (0.44 s a choice, and
+        0.14-0.28 s a keystroke while one was chosen).
         """
-        if isinstance(self.views, LineViews):
-            return self._picked(actor_id, result)
-        if result is None or result.query.is_empty:
-            if actor_id is None:  # every quote: the corpus's own list, not a copy
-                views = self.views
-            else:
-                views = [v for v in self.views if v.statement.actor_id == actor_id]
-            return Filtered(views, LazySpans(views, None), None, np.zeros(len(views), np.int64))
-        # The rows are the matches' places in the list, made only when drawn (`Picked`):
-        # at 1,000,000 quotes a phrase of common words matches 209,000 of them.
-        places, counts = result.in_order_arrays()
-        if actor_id is not None:
-            every = self.views
-            mine = np.fromiter((every[i].statement.actor_id == actor_id
-                                for i in places.tolist()), dtype=bool, count=len(places))
-            places, counts = places[mine], counts[mine]
-        views = Picked(self.views, places)
-        return Filtered(views, LazySpans(views, result), result, counts)
-
-    def _picked(self, actor_id: str | None, result: SearchResult | None) -> Filtered:
-        """`filtered` of views made when drawn (`store.glimpse`): the rows are chosen with
-        the index's arrays (its document i is row i), and none is made until drawn."""
-        if self._row_actors is not None:  # a grown file's (`take_grown`)
-            speaker, speakers = self._row_actors
-        else:  # the index's document i is row i
-            segment = self.index_segment
-            assert segment is not None and segment.n == len(self.views)  # taken with them
-            speaker, speakers = segment.actor, segment.actor_ids
-        if result is None or result.query.is_empty:
+        if result is not None and result.query.is_empty:
             result = None
+        if result is None and actor_id is None and not isinstance(self.views, LineViews):
+            views = self.views  # every quote: the corpus's own list, not a copy
+            return Filtered(views, LazySpans(views, None), None, np.zeros(len(views), np.int64))
+        if result is None:
             places = np.arange(len(self.views), dtype=np.int64)
             counts = np.zeros(len(places), dtype=np.int64)
         else:
             places, counts = result.in_order_arrays()
         if actor_id is not None:
+            speaker, speakers = self._row_speakers()
             code = speakers.index(actor_id) if actor_id in self.counts else -1
             mine = speaker[places] == code
             places, counts = places[mine], counts[mine]
         views = Picked(self.views, places)
         return Filtered(views, LazySpans(views, result), result, counts)
+
+    def _row_speakers(self) -> tuple[np.ndarray, list[str]]:
+        """Each row's speaker, a number into a list of actor ids: taken from an index
+        whose document i is row i (built from these views, or a glimpse's), or a
+        grown file's (`take_grown`); else told once from the views."""
+        if self._row_actors is None:
+            if isinstance(self.views, LineViews):  # the index's document i is row i
+                segment = self.index_segment
+                assert segment is not None and segment.n == len(self.views)  # taken with them
+                return segment.actor, segment.actor_ids
+            numbers: dict[str, int] = {}
+            codes = np.fromiter((numbers.setdefault(v.statement.actor_id, len(numbers))
+                                 for v in self.views), dtype=np.int32, count=len(self.views))
+            self._row_actors = codes, list(numbers)
+        return self._row_actors
 
     # -- proposals -----------------------------------------------------------
     def proposal(self, proposal_id: str) -> Proposal | None:
