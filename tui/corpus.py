@@ -294,7 +294,7 @@ class Corpus:
             places, counts = result.in_order_arrays()
         if actor_id is not None:
             speaker, speakers = self._row_speakers()
-            code = speakers.index(actor_id) if actor_id in self.counts else -1
+            code = speakers.index(actor_id) if actor_id in speakers else -1
             mine = speaker[places] == code
             places, counts = places[mine], counts[mine]
         views = Picked(self.views, places)
