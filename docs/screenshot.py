@@ -3,9 +3,9 @@
 The explorer on the bundled sample at 110x32 in the default theme at 256
 colours (as over SSH: COLORTERM unset): a search typed (screenshot.svg), the
 terms diff (diff.svg) and the proposal editor (proposal.svg). Then a
-generated archive of 150,000 quotes (`bench/corpus.py`, a file under 128 MB)
+generated archive of 20,000 quotes (`bench/corpus.py`, a file under 16 MB)
 opened for the first time, its quotes shown while they are indexed, a search
-typed waiting for the index (indexing.svg); and one of 200,000 (over 128 MB)
+typed waiting for the index (indexing.svg); and one of 200,000 (over 16 MB)
 opened for the first time, searched while its file is read, indexed from its
 lines in two processes (`store/coldindex.py`; first.svg).
 """
@@ -62,7 +62,7 @@ def _archive(tmp: Path, n: int) -> Path:
 
 
 async def _indexing(tmp: Path) -> None:
-    app = ExplorerApp(path=_archive(tmp, 150_000))
+    app = ExplorerApp(path=_archive(tmp, 20_000))
     async with app.run_test(size=(110, 32)):
         # Typed at once (a key pressed through the pilot waits for the screen to settle).
         app.set_focus(app.main_screen.search_box)
