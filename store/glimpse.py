@@ -143,18 +143,11 @@ class Picked(Sequence[QuoteView]):
         at = int(np.searchsorted(self.places, place))
         return at if at < len(self.places) and self.places[at] == place else None
 
-    def position(self, view: QuoteView, same_id: bool = False) -> int | None:
-        """Where a view is among these rows (None if it is not); `same_id`: or the view
-        of the same statement (over a plain list: a LineViews knows only its own)."""
-        find = getattr(self._views, "position", None)
-        if find is not None:
-            place = find(view)
-            return None if place is None else self.row_of(place)
-        found = next((i for i, v in enumerate(self) if v is view), None)
-        if found is None and same_id:
-            sid = view.statement.id
-            found = next((i for i, v in enumerate(self) if v.statement.id == sid), None)
-        return found
+    def position(self, view: QuoteView) -> int | None:
+        """Where a view made by the LineViews these are picked from is among these rows
+        (None if it is not)."""
+        place = self._views.position(view)  # type: ignore[attr-defined]
+        return None if place is None else self.row_of(place)
 
 
 class Glimpse:

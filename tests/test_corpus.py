@@ -92,14 +92,15 @@ def test_a_picked_row_is_found_by_its_view_or_its_statement(sample):
     import numpy as np
 
     from store.glimpse import Picked
+    from tui.widgets.quote_list import _place_of
 
     corpus = _corpus(sample)
     picked = Picked(corpus.views, np.array([2, 5, 9], dtype=np.int64))
-    assert picked.position(corpus.views[5]) == 1
-    assert picked.position(corpus.views[4]) is None
+    assert _place_of(picked, corpus.views[5], False) == 1
+    assert _place_of(picked, corpus.views[4], False) is None
     assert picked.row_of(9) == 2 and picked.row_of(3) is None and picked.row_of(99) is None
     other = copy.copy(corpus.views[9])
-    assert picked.position(other) is None and picked.position(other, same_id=True) == 2
+    assert _place_of(picked, other, False) is None and _place_of(picked, other, True) == 2
 
 
 def test_the_cursors_quote_is_found_among_new_rows_from_its_place(sample):

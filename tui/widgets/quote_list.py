@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.style import Style
 
-from store.glimpse import Picked
+from store.glimpse import LineViews, Picked
 from store.views import QuoteView
 
 from ..corpus import Filtered
@@ -254,13 +254,12 @@ def _kept(before: Sequence[QuoteView], row: int, after: Sequence[QuoteView],
 
 
 def _place_of(views: Sequence[QuoteView], view: QuoteView, same_id: bool) -> int | None:
-    """Where `view` is among `views` (views made when drawn know it: `store.glimpse`);
-    with `same_id`, where its statement is, if the view itself is not there."""
-    if isinstance(views, Picked):
-        return views.position(view, same_id)
-    position = getattr(views, "position", None)
-    if position is not None:
-        return position(view)
+    """Where `view` is among `views` (views made when drawn know it: `store.glimpse`;
+    else a pass over the rows, a search's `Picked` from a plain list too); with
+    `same_id`, where its statement is, if the view itself is not there."""
+    base = views.base if isinstance(views, Picked) else views
+    if isinstance(base, LineViews):  # it knows the views it made
+        return views.position(view)  # type: ignore[attr-defined]
     found = next((i for i, v in enumerate(views) if v is view), None)
     if found is None and same_id:
         sid = view.statement.id
