@@ -39,6 +39,7 @@ from ..corpus import ActorSort
 from ..safe import one_line
 from .plain_input import PlainInput
 from .row_list import RowList
+from .typeahead import hand_keyboard_to
 
 __all__ = ["ActorList", "ActorsPane", "JumpInput"]
 
@@ -268,8 +269,7 @@ class ActorsPane(Vertical):
     def _leave(self) -> None:
         """Hand the keyboard on now, not when the screen hears of it: keys typed right
         after are then the next widget's (`typeahead`)."""
-        if self._leave_to is not None:
-            self.screen.set_focus(self.screen.query_one(self._leave_to))
+        hand_keyboard_to(self, self._leave_to)
 
     def clear_or_leave(self) -> None:
         if self.jump_box.value:

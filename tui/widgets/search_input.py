@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from .plain_input import PlainInput
+from .typeahead import hand_keyboard_to
 
 __all__ = ["SearchInput"]
 
@@ -67,6 +68,5 @@ class SearchInput(PlainInput):
     def _leave(self) -> None:
         """Hand the keyboard back now, not when the screen hears of it: a key typed right
         after Enter ('n', the next match) is then the list's (`typeahead`)."""
-        if self._leave_to is not None:
-            self.screen.set_focus(self.screen.query_one(self._leave_to))
+        hand_keyboard_to(self, self._leave_to)
         self.post_message(self.Done())

@@ -18,7 +18,7 @@ from __future__ import annotations
 from textual import events
 from textual.widget import Widget
 
-__all__ = ["hand_on", "run_binding_now"]
+__all__ = ["hand_keyboard_to", "hand_on", "run_binding_now"]
 
 
 def hand_on(widget: Widget, event: events.Key) -> bool:
@@ -34,6 +34,13 @@ def hand_on(widget: Widget, event: events.Key) -> bool:
     event.prevent_default()  # neither this widget's own handling nor its bindings
     focused._forward_event(events.Key(event.key, event.character))
     return True
+
+
+def hand_keyboard_to(widget: Widget, selector: str | None) -> None:
+    """Focus the widget `selector` names on `widget`'s screen now (None: nothing), not
+    when a message of it is heard: the keys typed right after are then that widget's."""
+    if selector is not None:
+        widget.screen.set_focus(widget.screen.query_one(selector))
 
 
 async def run_binding_now(widget: Widget, event: events.Key) -> bool:
