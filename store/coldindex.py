@@ -105,18 +105,43 @@ def _joined(a: Half, b: Half, published: dict[str, int], source_ids: list[str]) 
     said = np.concatenate((a.said, b.said))
     # A source not in the file: no day (as views sort a quote without its source).
     day_of = np.array([published.get(s, 0) for s in source_names] or [0], dtype=np.int64)
-    day = day_of[source]
-    rank = np.empty(len(source_names) or 1, dtype=np.int64)
-    rank[np.array(sorted(range(len(source_names)), key=source_names.__getitem__),
-                  dtype=np.int64)] = np.arange(len(source_names))
-    order = np.lexsort((np.concatenate((a.start, b.start)), rank[source],
-                        np.where(day > 0, day, 1)))  # undated: date.min, ordinal 1
-    dates = np.where(said > 0, said, day)[order]
+    order = _display_order(day_of, source_names, source,
+                           np.concatenate((a.start, b.start)))
+    dates = np.where(said > 0, said, day_of[source])[order]
     tok = _reordered(Tokenized(terms, ids, lengths, uses), order)
     first = np.concatenate(([0], np.cumsum(issue_counts)))
     picked = _ranges(first[order], issue_counts[order])
     codes = DocCodes(dates, actor[order], actor_ids, issue[picked], issue_counts[order], issue_ids)
     return ColdIndex(order, Segment(tok, codes), join_words(source_ids), published)
+
+
+def _display_order(day_of: np.ndarray, source_names: list[str], source: np.ndarray,
+                   start: np.ndarray) -> np.ndarray:
+    """The quotes sorted as `views.view_order` sorts them: by their source's day
+    (`day_of`, 0 for none: undated first, as date.min), its id, then where the
+    quote starts; stably. The sources are put in that order first (one for a few
+    quotes), then each quote's source's place, its start and its own index are
+    made one number and sorted (1,000,000 quotes: 0.05 s, against 0.25 s for
+    numpy's lexsort of the three) when they fit in 63 bits; else lexsorted."""
+    n = len(source)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    by_id = np.empty(len(source_names), dtype=np.int64)
+    by_id[np.array(sorted(range(len(source_names)), key=source_names.__getitem__),
+                   dtype=np.int64)] = np.arange(len(source_names))
+    in_order = np.lexsort((by_id, np.maximum(day_of[:len(source_names)], 1)))  # undated: 1
+    place = np.empty(len(in_order), dtype=np.int64)
+    place[in_order] = np.arange(len(in_order))
+    ranked = place[source]
+    low = int(start.min())
+    bits = [max(int(x).bit_length(), 1)
+            for x in (len(in_order) - 1, int(start.max()) - low, n - 1)]
+    if sum(bits) > 63:
+        return np.lexsort((start, ranked))
+    key = ranked << (bits[1] + bits[2])
+    key |= (start - low) << bits[2]
+    key |= np.arange(n, dtype=np.int64)  # each key its own: any sort is then stable
+    return np.argsort(key)
 
 
 def _names(a: np.ndarray, a_names: list[str], b: np.ndarray,
@@ -164,14 +189,29 @@ def _in_two_threads(call: Callable[..., object], args: Sequence[tuple]) -> None:
             done.result()  # (raised here, if it raised)
 
 
+#: Texts in a run of `order`, on average, past which `_reordered` copies runs.
+_RUN_TEXTS = 4
+
+
 def _reordered(tok: Tokenized, order: np.ndarray) -> Tokenized:
-    """The same texts' words, the texts taken in `order` (the first texts' words
-    gathered in one thread, the rest in another: 34,000,000 words at 1,000,000)."""
+    """The same texts' words, the texts taken in `order`.
+
+    A source's quotes are one after another in a file (an article's are stored
+    together) and in one another's order: `order` is mostly runs of texts in a
+    row, whose words are copied a run at a time (125,000 runs at 1,000,000 quotes:
+    0.13-0.16 s). Where it is not, each text's words are gathered, the first texts'
+    in one thread and the rest in another (0.2-0.5 s, 34,000,000 words)."""
     first = np.cumsum(tok.lengths) - tok.lengths
     lengths = tok.lengths[order]
+    n = len(order)
+    cuts = np.flatnonzero(np.diff(order) != 1) + 1
+    if n and len(cuts) < n // _RUN_TEXTS:
+        begin, last = order[np.concatenate(([0], cuts))], order[np.append(cuts, n) - 1]
+        ids = np.concatenate([tok.ids[a:b] for a, b in zip(
+            first[begin].tolist(), (first[last] + tok.lengths[last]).tolist(), strict=True)])
+        return Tokenized(tok.terms, ids.astype(tok.ids.dtype, copy=False), lengths, tok.uses)
     ends = np.cumsum(lengths)
     ids = np.empty(len(tok.ids), dtype=tok.ids.dtype)
-    n = len(order)
     mid = int(np.searchsorted(ends, ends[-1] // 2)) if n else 0
 
     def gather(lo: int, hi: int) -> None:  # texts lo..hi-1, in their new order
