@@ -57,7 +57,7 @@ async def test_the_first_paint_says_the_database_is_opened_not_that_it_is_empty(
 
 async def test_a_large_store_says_what_it_is_reading(sample_db: Path, monkeypatch):
     monkeypatch.setattr(loading, "SYNC_LIMIT", 0)
-    monkeypatch.setattr(loading, "PROGRESS_EVERY_S", 0)  # every step, not 4 a second
+    monkeypatch.setattr(loading, "PROGRESS_EVERY_S", 0)  # every step, not 2 a second
     seen: list[str] = []
     real = loading.load
 
