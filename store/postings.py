@@ -81,6 +81,7 @@ def postings_of(terms: np.ndarray, doc_of: np.ndarray, used: np.ndarray, lengths
     if picked is not None:
         by_term = picked[by_term]
         del picked
+    sorted_terms = np.repeat(np.arange(hi - lo, dtype=terms.dtype), used[lo:hi])
     docs = doc_of[by_term]
     # A word's position is its index in reading order plus one gap per document before.
     if end < 2**31:  # int32 while it fits: half the memory of the largest array
@@ -89,40 +90,37 @@ def postings_of(terms: np.ndarray, doc_of: np.ndarray, used: np.ndarray, lengths
     else:
         pos = by_term + docs
     del by_term
-    # Where each term's words begin (the words are sorted by term): a posting begins there.
-    begins = np.zeros(hi - lo + 1, dtype=np.int64)
-    np.cumsum(used[lo:hi], out=begins[1:])
     if len(docs):
         first = np.empty(len(docs), dtype=bool)
         first[0] = True
         np.not_equal(docs[1:], docs[:-1], out=first[1:])
-        first[begins[:-1][begins[:-1] < len(docs)]] = True
+        first[1:] |= sorted_terms[1:] != sorted_terms[:-1]
         at = np.flatnonzero(first)
         del first
-        post_doc = docs[at]
+        post_doc, post_term = docs[at], sorted_terms[at]
         # Counts, in as few and as small arrays as can be: at 1,000,000 quotes
         # these are 25 million entries, and fresh memory is slow to touch.
         at = at.astype(np.int32) if len(docs) < 2**31 else at
         tf = np.diff(at, append=np.array(len(docs), dtype=at.dtype))
-        off = np.searchsorted(at, begins.astype(at.dtype))  # the postings before each term
         del at
     else:
         tf = np.zeros(0, dtype=np.int32)
-        post_doc, off = docs, np.zeros(hi - lo + 1, dtype=np.int64)
+        post_doc, post_term = docs, sorted_terms
     np.minimum(tf, 65535, out=tf)
     post_tf = tf.astype(np.uint16)
+    # (arange of post_term's own type: else all of post_term is copied to compare)
+    off = np.searchsorted(post_term, np.arange(hi - lo + 1, dtype=post_term.dtype))
     tf32 = tf.astype(np.float32)
     del tf
-    return Postings(pos, post_doc, post_tf, bm25_weights(lengths, off, post_doc, None, tf32),
-                    off.astype(np.int64))
+    return Postings(pos, post_doc, post_tf,
+                     bm25_weights(lengths, off, post_doc, post_term, tf32), off.astype(np.int64))
 
 
 def bm25_weights(lengths: np.ndarray, off: np.ndarray, post_doc: np.ndarray,
-                 post_term: np.ndarray | None, tf32: np.ndarray) -> np.ndarray:
+                 post_term: np.ndarray, tf32: np.ndarray) -> np.ndarray:
     """Each posting's BM25 weight (float32), from every document's word count, the
-    postings' offsets per term, and each posting's document, term (None: told by
-    the offsets) and count (capped as `post_tf` is, as float32): a segment's,
-    built or merged, alike."""
+    postings' offsets per term, and each posting's document, term and count (capped
+    as `post_tf` is, as float32): a segment's, built or merged, alike."""
     n = len(lengths)
     df = np.diff(off)
     idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
@@ -131,6 +129,6 @@ def bm25_weights(lengths: np.ndarray, off: np.ndarray, post_doc: np.ndarray,
     w = scale[post_doc]
     w += tf32
     np.divide(tf32, w, out=w)
-    w *= idf[post_term] if post_term is not None else np.repeat(idf, df)
+    w *= idf[post_term]
     w *= _K1 + 1
     return w

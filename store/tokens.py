@@ -145,10 +145,8 @@ class _Slots:
         at = np.ndarray(shape=(len(raw) - 8,), dtype="<u8", buffer=raw, strides=(1,))
         key1 = at[starts]
         key1 &= _MASKS[np.minimum(lengths, 8)]
-        # The second eight bytes only of a run that has them (a few in ten): else 0.
-        key2 = np.zeros(len(starts), dtype=np.uint64)
-        longer = np.flatnonzero(lengths > 8)
-        key2[longer] = at[starts[longer] + 8] & _MASKS[np.minimum(lengths[longer] - 8, 8)]
+        key2 = at[starts + 8]
+        key2 &= _MASKS[np.clip(lengths - 8, 0, 8)]
         slot = key1 * _MIX1
         slot ^= key2 * _MIX2
         slot >>= self.shift
@@ -163,12 +161,7 @@ class _Slots:
                                 zip(starts[first].tolist(), ends[first].tolist(), strict=True)]
             codes[free] = self.code[slot[free]]
         codes -= 2
-        differs = odd | (self.key1[slot] != key1)
-        # A run of under 8 bytes has a 0 byte in its first key, which no run has: the slot's
-        # run with that key is this one. The others' second keys are compared too.
-        check = np.flatnonzero((lengths >= 8) & ~differs)
-        differs[check[self.key2[slot[check]] != key2[check]]] = True
-        other = np.flatnonzero(differs)
+        other = np.flatnonzero(odd | (self.key1[slot] != key1) | (self.key2[slot] != key2))
         if len(other):
             codes[other] = [self.runs[raw[s:e].decode("utf-8", "surrogatepass")] for s, e in
                             zip(starts[other].tolist(), ends[other].tolist(), strict=True)]
