@@ -81,37 +81,6 @@ async def test_a_large_store_says_what_it_is_reading(sample_db: Path, monkeypatc
         assert app.query_one(QuoteList).empty_message == "Reading 3 quotes…"
 
 
-async def test_progress_is_shown_while_reading_and_not_once_the_reading_is_over(
-        sample_db: Path, monkeypatch):
-    """The reading posts how far it has got and goes on (it does not wait for the
-    screen); a word that comes once the reading is over is not shown."""
-    import threading
-
-    said, go = threading.Event(), threading.Event()
-    real = loading.load
-
-    def slow(source, progress, **kwargs):
-        progress("Reading 21 quotes… 50%")
-        said.set()
-        go.wait(10)
-        return real(source, progress, **kwargs)
-
-    monkeypatch.setattr("tui.app.load", slow)
-    app = ExplorerApp(path=sample_db)
-    async with app.run_test(size=(80, 24)) as pilot:
-        quotes = app.query_one(QuoteList)
-        await until(pilot, lambda: quotes.empty_message == "Reading 21 quotes… 50%")
-        assert said.is_set()
-        go.set()
-        await settle(pilot)
-        title, subtitle = str(quotes.border_title), str(quotes.border_subtitle)
-        app.post_message(ExplorerApp.Progress("Indexing 21 quotes… 99%"))  # late
-        await settle(pilot)
-        assert quotes.row_count == 21 and app.main_screen.reading_note == ""
-        assert (str(quotes.border_title), str(quotes.border_subtitle)) == (title, subtitle)
-        assert quotes.empty_message != "Indexing 21 quotes… 99%"
-
-
 async def test_search_typed_while_loading_is_answered_when_loaded(sample_db: Path):
     app = ExplorerApp(path=sample_db)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -29,7 +29,6 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
@@ -138,8 +137,7 @@ class ExplorerApp(App[None]):
         assert source is not None
 
         def progress(message: str) -> None:
-            # Posted, not waited for: call_from_thread held the reading ~10 ms a time.
-            self.post_message(self.Progress(message))
+            self.call_from_thread(self.main_screen.show_loading, message)
 
         early, self._early = self._early, None
         try:
@@ -167,18 +165,6 @@ class ExplorerApp(App[None]):
         # not during the load, whose large blocks are better given back when freed
         # (keeping them cost 45 MB at 100,000 quotes).
         keep_for_reuse()
-
-    class Progress(Message):
-        """How far the reading of the database has got (`_load`'s worker posts it)."""
-
-        def __init__(self, said: str) -> None:
-            super().__init__()
-            self.said = said
-
-    def on_explorer_app_progress(self, event: Progress) -> None:
-        """Said on the screen, unless the reading ended since it was posted (`_loaded`)."""
-        if self._loading:
-            self.main_screen.show_loading(event.said)
 
     def _readable(self, corpus: Corpus) -> None:
         """The quotes, read and checked, shown while they are indexed (a database read

@@ -504,8 +504,8 @@ class _Aside:
 
 
 class _Throttled:
-    """Say how far a stage has got at most every PROGRESS_EVERY_S: each message is drawn
-    by the screen's thread, which the reading shares the interpreter with."""
+    """Say how far a stage has got at most every PROGRESS_EVERY_S: each message waits
+    for the screen to take it (call_from_thread), 50 of them cost a second."""
 
     def __init__(self, say: Callable[[str], None]) -> None:
         self._say, self._last = say, time.monotonic()
