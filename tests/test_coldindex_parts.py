@@ -133,3 +133,21 @@ def test_words_reordered_by_runs_or_one_by_one_alike(kind):
     assert np.array_equal(got.ids, np.concatenate(expected))
     assert np.array_equal(got.lengths, tok.lengths[order])
     assert got.ids.dtype == tok.ids.dtype
+
+
+def test_large_blocks_are_mapped_before_a_new_file_is_indexed_from_its_lines(
+        tmp_path, monkeypatch):
+    """As before a build (store.allocator): else the chunks' temporary arrays are left in
+    the heap, and the explorer keeps more memory (1.49-1.51x TinyDB's at 100,000 quotes,
+    some starts 1.56-1.70x; 1.47-1.48x with them mapped)."""
+    monkeypatch.setattr(loading, "SYNC_LIMIT", 1000)
+    monkeypatch.setattr(loading, "_GLIMPSE_BYTES", 0)
+    steps: list[str] = []
+    monkeypatch.setattr(loading, "map_large_blocks", lambda: steps.append("mapped"))
+    real = loading.cold_index
+    monkeypatch.setattr(loading, "cold_index",
+                        lambda *a, **k: (steps.append("indexed"), real(*a, **k))[1])
+    seen: list = []
+    loading.load(archive_file(tmp_path), lambda _: None, shown=seen.append)
+    assert seen and seen[0].index_ready
+    assert steps[:2] == ["mapped", "indexed"]

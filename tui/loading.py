@@ -364,6 +364,7 @@ def _cold_glimpse(path: Path, progress: Callable[[str], None], early: Early | No
                 early.close()
             early = _begun(path)
         helper = early.helper
+        map_large_blocks()  # the chunks' temporary arrays given back, as a build's are
         with early.file as f:
             try:
                 raw = f.read()
