@@ -76,17 +76,32 @@ def test_none_are_taken_before_the_helper_leaves_them(raw):
     assert drop.fd == -1
 
 
-def test_the_explorer_takes_the_helpers_lines_instead_of_looking(tmp_path, monkeypatch):
+def test_the_explorer_takes_the_lines_of_a_helper_started_first(tmp_path, monkeypatch):
+    """A helper started before the explorer (`start_early`) is waited for; one started
+    by the loader is not (it would find them after this process has)."""
+    from store.coldhelper import Helper
+
     monkeypatch.setattr(loading, "SYNC_LIMIT", 1000)
     monkeypatch.setattr(loading, "_GLIMPSE_BYTES", 0)
     monkeypatch.setattr(loading, "_LINES_FOUND_PER_S", 1e3)  # it may wait for them
     looked: list[bytes] = []
     monkeypatch.setattr(loading, "LineTables", lambda raw: looked.append(raw))
+    waits: list[float] = []
+    real = Helper.lines
+    monkeypatch.setattr(Helper, "lines",
+                        lambda self, raw, wait=0.0: (waits.append(wait), real(self, raw, wait))[1])
     path = archive_file(tmp_path)
     seen: list = []
-    loading.load(path, lambda _: None, shown=seen.append)
+    loading.load(path, lambda _: None, shown=seen.append, early=loading.start_early(path))
     assert seen and seen[0].index_ready and seen[0].search("the").hits
-    assert not looked
+    assert not looked and waits[0] > 1
+
+    monkeypatch.setattr(loading, "LineTables", LineTables)
+    again = tmp_path / "again"
+    again.mkdir()
+    seen.clear()
+    loading.load(archive_file(again), lambda _: None, shown=seen.append)  # no early helper
+    assert seen and seen[0].index_ready and waits[1:] == [0.0]
 
 
 def _lexsorted(day_of, names, source, start):

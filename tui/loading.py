@@ -359,7 +359,8 @@ def _cold_glimpse(path: Path, progress: Callable[[str], None], early: Early | No
     if not coldhelper.AVAILABLE:
         return None, None
     try:
-        if early is None or not early.fits(path):
+        started_here = early is None or not early.fits(path)
+        if started_here:
             if early is not None:  # of another file: not left working beside a new one
                 early.close()
             early = _begun(path)
@@ -368,9 +369,10 @@ def _cold_glimpse(path: Path, progress: Callable[[str], None], early: Early | No
         with early.file as f:
             try:
                 raw = f.read()
-                # Found by the helper (which read the file first), waited for as long as
-                # looking for them here would take; else looked for here.
-                lines = helper.lines(raw, wait=len(raw) / _LINES_FOUND_PER_S) or LineTables(raw)
+                # Found by the helper, if it started first (`start_early`): waited for as
+                # long as looking for them here would take; else looked for here.
+                wait = 0.0 if started_here else len(raw) / _LINES_FOUND_PER_S
+                lines = helper.lines(raw, wait=wait) or LineTables(raw)
                 count = lines.count("statements")
                 if count <= SYNC_LIMIT or schema_of(lines) != SCHEMA_VERSION:
                     helper.close()  # small; or another version's, for the reading to refuse
