@@ -76,6 +76,23 @@ def test_none_are_taken_before_the_helper_leaves_them(raw):
     assert drop.fd == -1
 
 
+@pytest.mark.parametrize("left", [b"\x80\x05", b"not a pickle", b"\x80\x05K\x01.", None])
+def test_what_is_not_the_lines_is_not_taken(raw, left):
+    import os
+    import struct
+
+    drop = LinesDrop.new()
+    try:
+        if left is None:  # a length past what is there
+            os.pwrite(drop.fd, struct.pack("<q", 10**9), 0)
+        else:
+            os.pwrite(drop.fd, left, 8)
+            os.pwrite(drop.fd, struct.pack("<q", len(left)), 0)
+        assert drop.take(raw) is None
+    finally:
+        drop.close()
+
+
 def test_the_explorer_takes_the_lines_of_a_helper_started_first(tmp_path, monkeypatch):
     """A helper started before the explorer (`start_early`) is waited for; one started
     by the loader is not (it would find them after this process has)."""
