@@ -296,12 +296,14 @@ class Helper:
         found them (`LinesDrop`), waiting for it at most `wait` seconds; else None,
         and they are looked for here."""
         give_up = time.monotonic() + wait
-        while self.lines_drop.fd >= 0 and self._proc.poll() is None:
+        while self.lines_drop.fd >= 0:
             try:
                 found = self.lines_drop.take(raw)
             except OSError:
                 return None
-            if found is not None or time.monotonic() >= give_up:
+            # (a helper that has ended left them, or never will)
+            if (found is not None or time.monotonic() >= give_up
+                    or self._proc.poll() is not None):
                 return found
             time.sleep(0.005)
         return None

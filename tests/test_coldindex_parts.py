@@ -59,6 +59,9 @@ def test_the_helper_leaves_the_files_lines_for_this_process(tmp_path):
         found = helper.lines(raw, wait=60)
         assert found is not None and _same(found, LineTables(raw))
         assert helper.lines(raw[:-1] + b"]") is None  # not where this file's lines are
+        helper._proc.kill()
+        helper._proc.wait()
+        assert _same(helper.lines(raw, wait=60), found)  # left before it ended: still there
     finally:
         helper.close()
     assert helper.lines(raw) is None  # closed: none
