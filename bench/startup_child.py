@@ -24,7 +24,7 @@ from tui.loading import start_early
 # As `peace-tui` does (tui.commands): a large new file's helper starts before Textual loads.
 _EARLY = start_early(Path(sys.argv[2])) if sys.argv[1:2] == ["app"] else None
 
-from tui import loading  # noqa: E402
+from tui import first_opening  # noqa: E402
 from tui.app import ExplorerApp  # noqa: E402
 from tui.corpus import Corpus  # noqa: E402
 
@@ -41,7 +41,7 @@ def _timed_build(self, progress=None):
 
 Corpus.build_index = _timed_build
 
-_cold_index = loading.cold_index
+_cold_index = first_opening.cold_index
 
 
 def _timed_cold_index(*args, **kwargs):
@@ -54,7 +54,7 @@ def _timed_cold_index(*args, **kwargs):
     return found
 
 
-loading.cold_index = _timed_cold_index
+first_opening.cold_index = _timed_cold_index
 
 
 def rss_mb() -> float:

@@ -13,7 +13,7 @@ from store.coldindex import _display_order, _reordered
 from store.lines import LineTables
 from store.tokens import Tokenized
 from tests.coldindex_support import archive, archive_file
-from tui import loading
+from tui import first_opening, loading
 
 
 @pytest.fixture
@@ -103,9 +103,9 @@ def test_the_explorer_takes_the_lines_of_a_helper_started_first(tmp_path, monkey
 
     monkeypatch.setattr(loading, "SYNC_LIMIT", 1000)
     monkeypatch.setattr(loading, "_GLIMPSE_BYTES", 0)
-    monkeypatch.setattr(loading, "_LINES_FOUND_PER_S", 1e3)  # it may wait for them
+    monkeypatch.setattr(first_opening, "LINES_FOUND_PER_S", 1e3)  # it may wait for them
     looked: list[bytes] = []
-    monkeypatch.setattr(loading, "LineTables", lambda raw: looked.append(raw))
+    monkeypatch.setattr(first_opening, "LineTables", lambda raw: looked.append(raw))
     waits: list[float] = []
     real = Helper.lines
     monkeypatch.setattr(Helper, "lines",
@@ -116,7 +116,7 @@ def test_the_explorer_takes_the_lines_of_a_helper_started_first(tmp_path, monkey
     assert seen and seen[0].index_ready and seen[0].search("the").hits
     assert not looked and waits[0] > 1
 
-    monkeypatch.setattr(loading, "LineTables", LineTables)
+    monkeypatch.setattr(first_opening, "LineTables", LineTables)
     again = tmp_path / "again"
     again.mkdir()
     seen.clear()
@@ -178,9 +178,9 @@ def test_large_blocks_are_mapped_before_a_new_file_is_indexed_from_its_lines(
     monkeypatch.setattr(loading, "SYNC_LIMIT", 1000)
     monkeypatch.setattr(loading, "_GLIMPSE_BYTES", 0)
     steps: list[str] = []
-    monkeypatch.setattr(loading, "map_large_blocks", lambda: steps.append("mapped"))
-    real = loading.cold_index
-    monkeypatch.setattr(loading, "cold_index",
+    monkeypatch.setattr(first_opening, "map_large_blocks", lambda: steps.append("mapped"))
+    real = first_opening.cold_index
+    monkeypatch.setattr(first_opening, "cold_index",
                         lambda *a, **k: (steps.append("indexed"), real(*a, **k))[1])
     seen: list = []
     loading.load(archive_file(tmp_path), lambda _: None, shown=seen.append)

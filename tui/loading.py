@@ -23,28 +23,24 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 
 from store import Store, StoreError, coldhelper, snapshot, storage
 from store.allocator import give_back, map_large_blocks
-from store.coldhelper import Helper, identity
-from store.coldindex import ColdIndex, cold_index
 from store.collector import paused
-from store.db import Reading
-from store.glimpse import LINED, Glimpse, glimpse
-from store.grown import grown, schema_of
+from store.glimpse import LINED, glimpse
+from store.grown import grown
 from store.history import DocChange
 from store.index import Segment
-from store.lines import LineTables
 from store.merge import merged
-from store.migrations import SCHEMA_VERSION
 from store.models import Statement
 from store.search import QuoteSearch, SyncPlan
 from store.views import ordered_views, views_in_order
 
 from .corpus import Corpus
+from .first_opening import Cold, Early, begun, cold_glimpse
 
 __all__ = ["SYNC_LIMIT", "Early", "Loaded", "is_small", "load", "patched", "reread",
            "start_early"]
@@ -100,7 +96,7 @@ def _load(source: Store | Path, progress: Callable[[str], None],
           shown: Callable[[Corpus], None] | None, writes: bool, ranked: bool,
           early: Early | None) -> Loaded:
     with _bulk_read(trim=False):
-        cold: _Cold | None = None
+        cold: Cold | None = None
         if isinstance(source, Store):
             store, saved = source, None
         else:
@@ -224,7 +220,7 @@ _GLIMPSE_BYTES = 1 << 24
 
 
 def _glimpsed(path: Path, saved: _Aside, progress: Callable[[str], None],
-              early: Early | None = None) -> tuple[Corpus | None, _Cold | None]:
+              early: Early | None = None) -> tuple[Corpus | None, Cold | None]:
     """The corpus of a database read before, made from its snapshot (being read in
     `saved`) before its file is parsed (`store.glimpse`: 1,000,000 quotes
     searchable in 2 s, not 10), if the file is to the byte the one the snapshot
@@ -234,7 +230,7 @@ def _glimpsed(path: Path, saved: _Aside, progress: Callable[[str], None],
     snapshot's display row i.
 
     A large database with no snapshot is indexed from its lines in two processes
-    (`store.coldindex`), and shown so; what was made is given too (`_Cold`),
+    (`first_opening`), and shown so; what was made is given too (`Cold`),
     for the reading of the file to take (with the helper `early` started, if it
     was)."""
     try:
@@ -242,7 +238,7 @@ def _glimpsed(path: Path, saved: _Aside, progress: Callable[[str], None],
         if size <= _GLIMPSE_BYTES:
             return None, None
         if not head:  # never read (or by other code): indexed from its lines
-            return _cold_glimpse(path, progress, early)
+            return cold_glimpse(path, progress, _Throttled(progress), early, SYNC_LIMIT)
         if (head.get("whole") is not True
                 or not isinstance(n := head.get("statements"), int) or n <= SYNC_LIMIT):
             return None, None  # small, or kept in step
@@ -276,50 +272,6 @@ def _glimpsed(path: Path, saved: _Aside, progress: Callable[[str], None],
         return None, None
 
 
-class _Cold:
-    """A file indexed from its lines (`store.coldindex`), and the hash of those bytes:
-    its reading takes that index if it read the same bytes and as many quotes."""
-
-    def __init__(self, raw: bytes, index: ColdIndex) -> None:
-        self.raw, self.index = raw, index
-        self.digest: _Aside | None = None  # started once the glimpse is shown
-
-    def fits(self, read: Reading) -> bool:
-        """Whether a reading (`Store.reading`) is of these bytes, every statement in this
-        program's form (one the reading cleaned has other words), and its quotes and
-        sources are those the index was made of."""
-        made = self.digest.result() if self.digest is not None else storage.digest(self.raw)
-        return (read.digest is not None and made == read.digest and read.canonical
-                and len(self.index.order) == len(read.bundle.statements)
-                and self.index.same_sources(read.bundle.sources))
-
-
-class Early:
-    """A large file never read before, opened, and the helper that indexes part of it
-    (`store.coldhelper.Helper`) started, before the explorer is imported: its
-    Python, numpy, the file's lines and its sources' days take the helper 1.3 s
-    at 1,000,000 quotes, done while the explorer starts (0.7 s) instead of after."""
-
-    def __init__(self, path: Path, file: BinaryIO, helper: Helper) -> None:
-        self.path, self.file, self.helper = path, file, helper
-
-    def fits(self, path: Path) -> bool:
-        """Whether this is still of `path`: the same name, and the file there now the one
-        opened (not replaced or rewritten since: `identity`)."""
-        if self.path != path or self.file.closed:
-            return False
-        try:
-            return identity(self.file.fileno()) == identity(path)
-        except OSError:
-            return False
-
-    def close(self) -> None:
-        try:
-            self.helper.close()
-        finally:
-            self.file.close()
-
-
 def start_early(path: Path) -> Early | None:
     """The helper of a first opening of `path` started now, if the explorer will want
     it (a file over `_GLIMPSE_BYTES`, with no snapshot, on a system that can share
@@ -329,71 +281,9 @@ def start_early(path: Path) -> Early | None:
     try:
         if path.stat().st_size <= _GLIMPSE_BYTES or snapshot.header(path):
             return None
-        return _begun(path)
+        return begun(path)
     except Exception:  # speed only: the explorer starts one, or reads the long way
         return None
-
-
-def _begun(path: Path) -> Early:
-    """`path` opened, and the helper that indexes part of it started on that very file
-    (`identity`); the file closed again if the helper cannot start."""
-    file = path.open("rb")
-    try:
-        return Early(path, file, Helper(path, identity(file.fileno())))
-    except BaseException:
-        file.close()
-        raise
-
-
-#: How fast a file's lines are found (`LineTables`): 715 MB in 0.4-0.6 s here.
-_LINES_FOUND_PER_S = 1.5e9
-
-
-def _cold_glimpse(path: Path, progress: Callable[[str], None], early: Early | None = None,
-                  ) -> tuple[Corpus | None, _Cold | None]:
-    """A large file never read before, glimpsed: its statements indexed from their lines
-    in two processes (`store.coldindex`: 1,000,000 quotes searchable after about 9 s
-    here, not 26-38), its quotes shown a line at a time and checked as they are drawn;
-    the file is read and checked whole meanwhile, as before (and refused if it must
-    be). The helper is `early`'s if it was started for this very file."""
-    if not coldhelper.AVAILABLE:
-        return None, None
-    try:
-        started_here = early is None or not early.fits(path)
-        if started_here:
-            if early is not None:  # of another file: not left working beside a new one
-                early.close()
-            early = _begun(path)
-        helper = early.helper
-        map_large_blocks()  # the chunks' temporary arrays given back, as a build's are
-        with early.file as f:
-            try:
-                raw = f.read()
-                # Found by the helper, if it started first (`start_early`): waited for as
-                # long as looking for them here would take; else looked for here.
-                wait = 0.0 if started_here else len(raw) / _LINES_FOUND_PER_S
-                lines = helper.lines(raw, wait=wait) or LineTables(raw)
-                count = lines.count("statements")
-                if count <= SYNC_LIMIT or schema_of(lines) != SCHEMA_VERSION:
-                    helper.close()  # small; or another version's, for the reading to refuse
-                    return None, None
-                say = _Throttled(progress)
-                progress(f"Reading {count:,} quotes' words…")
-                found = cold_index(
-                    raw, lines, helper, lambda done: say(f"Reading {count:,} quotes' words… "
-                                                         f"{done:.0%}"),
-                    lambda: progress(f"Indexing {count:,} quotes…"))
-            except BaseException:
-                helper.close()
-                raise
-        if found is None:
-            return None, None
-        seen = Glimpse(lines, found.order, found.source_ids, checked=True)
-        corpus = Corpus(seen.views, seen.actors, seen.proposals)
-        corpus.take_index(found.segment)
-        return corpus, _Cold(raw, found)
-    except Exception:  # speed only: else, the file is parsed first, as before
-        return None, None
 
 
 def _from_snapshot(snap: snapshot.Snapshot, bundle) -> Corpus:
