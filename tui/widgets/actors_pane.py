@@ -161,7 +161,7 @@ class JumpInput(PlainInput):
 
 
 class ActorsPane(Vertical):
-    """The jump box and the actor list; reports the chosen actor upward."""
+    """The jump box and the actor list; tells the chosen actor upward (`on_chosen`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "choose", "Choose", id="actors.choose",
@@ -187,26 +187,13 @@ class ActorsPane(Vertical):
     sort: reactive[ActorSort] = reactive(ActorSort.count, init=False)
     """How the actors are ordered: by number of statements (the default) or by name."""
 
-    class Chosen(Message):
-        """An actor was chosen (`actor_id`), or the choice was cleared (None).
-
-        `done` is True when the user chose (Enter): they are off to read the quotes.
-        """
-
-        def __init__(self, actor_id: str | None, done: bool) -> None:
-            super().__init__()
-            self.actor_id = actor_id
-            self.done = done
-
-    class Left(Message):
-        """The user is done here (Esc with nothing to clear)."""
-
     def __init__(self, *, id: str | None = None, leave_to: str | None = None,
                  on_chosen: Callable[[str | None], None] | None = None) -> None:
         """`leave_to`: the widget (a selector on the screen) the keyboard goes to when the
         user is done here (an actor chosen, or Esc with nothing to clear). `on_chosen`:
-        told of a choice at once, instead of a `Chosen` message heard later (keys typed
-        right after Enter then move through the chosen actor's quotes)."""
+        told of a choice (an actor id, or None: cleared) at once, not by a message heard
+        later (keys typed right after Enter then move through the chosen actor's
+        quotes)."""
         super().__init__(id=id)
         self._leave_to = leave_to
         self._on_chosen = on_chosen
@@ -261,8 +248,6 @@ class ActorsPane(Vertical):
         self.jump_box.value = ""
         if self._on_chosen is not None:
             self._on_chosen(actor_id)
-        else:
-            self.post_message(self.Chosen(actor_id, done))
         if done:
             self._leave()
 
@@ -278,7 +263,6 @@ class ActorsPane(Vertical):
             self.set_chosen(None)
         else:
             self._leave()
-            self.post_message(self.Left())
 
     @on(Input.Changed, "#actor-jump")
     def _jump(self, event: Input.Changed) -> None:

@@ -14,7 +14,6 @@ from typing import ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.message import Message
 
 from .plain_input import PlainInput
 from .typeahead import hand_keyboard_to
@@ -46,9 +45,6 @@ class SearchInput(PlainInput):
 
     HELP_TITLE = "Search box"
 
-    class Done(Message):
-        """The user left the search box (Enter, Esc or Down)."""
-
     def __init__(self, *, id: str | None = None, leave_to: str | None = None) -> None:
         """`leave_to`: the widget (a selector on the screen) the keyboard goes back to."""
         super().__init__(placeholder=PLACEHOLDER, id=id, select_on_focus=False)
@@ -69,4 +65,3 @@ class SearchInput(PlainInput):
         """Hand the keyboard back now, not when the screen hears of it: a key typed right
         after Enter ('n', the next match) is then the list's (`typeahead`)."""
         hand_keyboard_to(self, self._leave_to)
-        self.post_message(self.Done())
