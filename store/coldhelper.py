@@ -56,7 +56,29 @@ def identity(file: int | os.PathLike) -> tuple[int, int, int, int]:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
-class Claims:
+def _unnamed_file(name: str) -> int:
+    """A new unnamed file's descriptor, for both processes to share: in memory where
+    Linux can make one (`memfd_create`), else a temporary file."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create(name, os.MFD_CLOEXEC)
+    with tempfile.TemporaryFile() as f:  # its own descriptor closed, the file kept
+        return os.dup(f.fileno())
+
+
+class _Shared:
+    """A file both processes have open, by its descriptor (`fd`, passed to the helper)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def close(self) -> None:
+        """Closed once (`fd` -1 after), however often asked."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+class Claims(_Shared):
     """Which chunks of lines each process reads: this one takes them from the front,
     the helper from the back, one at a time, until they meet.
 
@@ -70,9 +92,6 @@ class Claims:
 
     _FORM = struct.Struct("<qq")
 
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-
     @classmethod
     def new(cls) -> Claims:
         """Claims in a new unnamed file, unset (its descriptor: `fd`, to pass on)."""
@@ -83,12 +102,6 @@ class Claims:
             os.close(fd)
             raise
         return cls(fd)
-
-    def close(self) -> None:
-        """Closed once (`fd` -1 after), however often asked."""
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
 
     def _take(self, chunks: int, back: bool, spare: int) -> int | None:
         fcntl.lockf(self.fd, fcntl.LOCK_EX)
@@ -124,25 +137,13 @@ class Claims:
         return 0.0 if end < 0 else (first + chunks - end) / max(chunks, 1)
 
 
-def _unnamed_file(name: str) -> int:
-    """A new unnamed file's descriptor, for both processes to share: in memory where
-    Linux can make one (`memfd_create`), else a temporary file."""
-    if hasattr(os, "memfd_create"):
-        return os.memfd_create(name, os.MFD_CLOEXEC)
-    with tempfile.TemporaryFile() as f:  # its own descriptor closed, the file kept
-        return os.dup(f.fileno())
-
-
-class LinesDrop:
+class LinesDrop(_Shared):
     """Where the helper leaves the file's tables' lines (`LineTables.tables`) as soon
     as it has found them, for this process to take instead of looking for them
     again (0.4 s at 1,000,000 quotes, before its first chunk): an unnamed file,
     its first eight bytes the length of what follows (0 until it is all there)."""
 
     _LENGTH = struct.Struct("<q")
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
 
     @classmethod
     def new(cls) -> LinesDrop:
@@ -172,12 +173,6 @@ class LinesDrop:
             return LineTables.known(raw, starts) if isinstance(starts, dict) else None
         except Exception:  # speed only: else they are looked for here
             return None
-
-    def close(self) -> None:
-        """Closed once (`fd` -1 after), however often asked."""
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
 
 
 def _second_half(path: str, same_as: tuple[int, int, int, int], claims: Claims, size: int,
