@@ -265,6 +265,26 @@ def test_the_order_of_terms_is_a_stable_sort_whatever_their_number(span):
     assert np.array_equal(postings.stable_order(keys, span), np.argsort(keys, kind="stable"))
 
 
+@pytest.mark.parametrize("little", [True, False])
+@pytest.mark.parametrize(("lo", "hi", "nv"), [(0, 700, 700), (0, 300, 700), (300, 700, 700),
+                                              (200, 500, 700), (0, 70_000, 70_000)])
+def test_words_in_term_order_are_a_stable_sort_of_their_range(monkeypatch, lo, hi, nv, little):
+    """A range's words sorted by term keep reading order within a term, packed and sorted
+    as 64-bit numbers or (not little-endian) by the stable sort: the same indexes, and
+    each word's term less lo."""
+
+    rng = np.random.default_rng(hi)
+    terms = rng.integers(0, nv, 40_000).astype(np.int32)
+    terms[::5] = terms[7]  # many ties
+    if not little:
+        monkeypatch.setattr(postings.sys, "byteorder", "big")
+    by_term, sorted_terms = postings.by_term_order(terms, lo, hi, nv)
+    inside = np.flatnonzero((terms >= lo) & (terms < hi))
+    expected = inside[np.argsort(terms[inside], kind="stable")]
+    assert np.array_equal(by_term, expected)
+    assert np.array_equal(sorted_terms, terms[expected] - lo)
+
+
 def test_the_first_use_of_each_value_orders_the_values():
     import store.index as index
 
