@@ -163,11 +163,11 @@ def published(raw: bytes, lines: LineTables) -> tuple[dict[str, int], list[str]]
     starts = lines.starts("sources").tolist()
     for sid, (a, b) in zip(ids, pairwise(starts), strict=True):
         at = raw.find(_PUBLISHED, a, b)
-        if (at < 0 or ID.match(sid) is None or not raw.startswith(b'":{', a + 1 + len(sid))
+        if (at < 0 or ID.match(sid) is None or raw[a + 1 + len(sid):a + 4 + len(sid)] != b'":{'
                 or raw.find(_PUBLISHED, at + 1, b) >= 0):
             raise ValueError("a source not a line of its own, with its date once")
         at += len(_PUBLISHED)
-        if raw.startswith(b"null", at):
+        if raw[at:at + 4] == b"null":  # (slices, not `startswith`: `raw` may be an mmap)
             published[sid] = 0
         elif raw[at] == _QUOTE and raw[at + 11] == _QUOTE:
             published[sid] = days[raw[at + 1:at + 11].decode()]

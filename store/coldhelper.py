@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import mmap
 import os
 import pickle
 import struct
@@ -179,11 +180,16 @@ def _second_half(path: str, same_as: tuple[int, int, int, int], claims: Claims, 
                  spare: int, drop: LinesDrop) -> Theirs | None:
     """The statements of the chunks of `size` lines of the file at `path` the helper
     takes (from the back, leaving `spare`), and its sources' days, if it is still the
-    file the explorer read (`identity`); its lines left in `drop` meanwhile."""
+    file the explorer read (`identity`); its lines left in `drop` meanwhile.
+
+    The file is mapped, not read: no copy of it to make (0.4 s at 1,000,000 quotes)
+    before its lines are found. Should another program cut the file short
+    meanwhile, this process dies of SIGBUS, and the explorer reads the long way
+    (`Helper.result` is None); its own bytes are a copy."""
     with open(path, "rb") as f:
         if identity(f.fileno()) != same_as:
             return None
-        raw = f.read()
+        raw = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     lines = LineTables(raw)
     drop.put(lines)
     days = published(raw, lines)  # first: then only the pickling is left at the end

@@ -35,7 +35,8 @@ class LineTables:
     def __init__(self, raw: bytes) -> None:
         """Find each table and the start of each of its lines (ValueError if `raw` is
         not in lines: the frame `storage.parse_lines` reads)."""
-        if not raw.startswith(b"{\n"):
+        # (slices compared, not `startswith`: the helper's `raw` is an mmap)
+        if raw[:2] != b"{\n":
             raise ValueError("not a file in lines")
         self._raw = raw
         self._starts: dict[str, np.ndarray] = {}  # table -> its lines' starts, and its end
@@ -48,7 +49,7 @@ class LineTables:
             name = orjson.loads(head.group(1))
             self._starts[name] = np.append(newlines + 1, end + 1)
             at = end + 2
-            if raw.startswith(b",", at):
+            if raw[at:at + 1] == b",":
                 at += 1
                 continue
             if raw[at:] not in (b"}", b"}\n"):
@@ -142,8 +143,13 @@ class LineTables:
     def ids(self, table: str, first: int = 0) -> list[str]:
         """Each line's key from line `first` on, in order (ids are of letters, digits and
         . _ -: no escapes)."""
-        raw, starts = self._raw, self.starts(table)
-        return [raw[a + 1:raw.index(b'"', a + 1)].decode() for a in starts[first:-1].tolist()]
+        raw, starts = self._raw, self.starts(table)[first:-1].tolist()
+        if isinstance(raw, bytes):
+            return [raw[a + 1:raw.index(b'"', a + 1)].decode() for a in starts]
+        ends = [raw.find(b'"', a + 1) for a in starts]  # (an mmap has no `index`)
+        if ends and min(ends) < 0:
+            raise ValueError("a line without its key")
+        return [raw[a + 1:b].decode() for a, b in zip(starts, ends, strict=True)]
 
     def prints(self, table: str, first: int = 0, stop: int | None = None) -> np.ndarray:
         """Each line's document's fingerprint (`docs.fingerprint`), lines first..stop-1

@@ -4,10 +4,13 @@ at a time. Each gives what the long way gives."""
 
 from __future__ import annotations
 
+import mmap
+
 import numpy as np
 import pytest
 
 from store import storage
+from store.coldhalf import published
 from store.coldhelper import Helper, LinesDrop, identity
 from store.coldindex import _display_order, _reordered
 from store.lines import LineTables
@@ -186,3 +189,30 @@ def test_large_blocks_are_mapped_before_a_new_file_is_indexed_from_its_lines(
     loading.load(archive_file(tmp_path), lambda _: None, shown=seen.append)
     assert seen and seen[0].index_ready
     assert steps[:2] == ["mapped", "indexed"]
+
+
+def test_lines_and_sources_days_read_from_a_mapped_file_as_from_its_bytes(tmp_path, raw):
+    """The helper maps the file (no copy of it to make): its lines and sources' days are
+    the same as from the bytes."""
+    path = tmp_path / "db.json"
+    path.write_bytes(raw)
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        here, there = LineTables(raw), LineTables(mapped)
+        assert _same(here, there)
+        for table in ("statements", "sources", "actors"):
+            assert there.ids(table) == here.ids(table)
+        assert published(mapped, there) == published(raw, here)
+
+
+@pytest.mark.parametrize("mapped", [False, True])
+def test_a_line_without_the_end_of_its_key_is_refused(tmp_path, mapped):
+    raw = b'{\n"t":{\n"abc\n}}'
+    lines = LineTables.known(raw, {"t": np.array([8, 13])})
+    if mapped:
+        path = tmp_path / "odd.json"
+        path.write_bytes(raw)
+        with path.open("rb") as f:
+            lines = LineTables.known(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ),
+                                     {"t": np.array([8, 13])})
+    with pytest.raises(ValueError):
+        lines.ids("t")
