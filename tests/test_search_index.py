@@ -285,6 +285,17 @@ def test_words_in_term_order_are_a_stable_sort_of_their_range(monkeypatch, lo, h
     assert np.array_equal(sorted_terms, terms[expected] - lo)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_where_each_value_is_first_used_is_what_numpys_unique_says(seed):
+    import store.index as index
+
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 50, 2000).astype(np.int32)
+    values[values == 7] = 8  # a value not used, below the largest
+    assert np.array_equal(index.first_uses(values), np.unique(values, return_index=True)[1])
+    assert index.first_uses(values[:0]).tolist() == []
+
+
 def test_the_first_use_of_each_value_orders_the_values():
     import store.index as index
 
