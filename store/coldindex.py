@@ -178,7 +178,9 @@ def _words(a: Tokenized, b: Tokenized) -> tuple[list[str], np.ndarray, np.ndarra
         to = np.fromiter(map(number.__getitem__, half.terms), np.int32, count=len(half.terms))
         uses[to] += half.counted().uses  # (each term of a half once: no two adds collide)
         parts.append((to, half.ids, out))
-    _in_two_threads(lambda to, words, out: np.take(to, words, out=out), parts)
+    # (mode "clip": a half's words are its terms' numbers, all in range; "raise" would
+    # write to a buffer first and copy it to `out`, 0.04-0.2 s more at 1,000,000)
+    _in_two_threads(lambda to, words, out: np.take(to, words, out=out, mode="clip"), parts)
     return terms, ids, uses
 
 
@@ -216,7 +218,8 @@ def _reordered(tok: Tokenized, order: np.ndarray) -> Tokenized:
 
     def gather(lo: int, hi: int) -> None:  # texts lo..hi-1, in their new order
         at, to = (int(ends[lo - 1]) if lo else 0), (int(ends[hi - 1]) if hi else 0)
-        np.take(tok.ids, _ranges(first[order[lo:hi]], lengths[lo:hi]), out=ids[at:to])
+        np.take(tok.ids, _ranges(first[order[lo:hi]], lengths[lo:hi]), out=ids[at:to],
+                mode="clip")  # (all in range: straight to `out`, not through a buffer)
 
     _in_two_threads(gather, [(0, mid), (mid, n)])
     return Tokenized(tok.terms, ids, lengths, tok.uses)
