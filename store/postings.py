@@ -98,7 +98,7 @@ class Postings:
 def postings_of(terms: np.ndarray, doc_of: np.ndarray, used: np.ndarray, lengths: np.ndarray,
                  lo: int, hi: int, end: int) -> Postings:
     """Sort the words of terms lo..hi-1 by term, keeping reading order within a term
-    (`by_term`); their positions, and one posting per (term, document) with
+    (`by_term_order`); their positions, and one posting per (term, document) with
     its count and BM25 weight."""
     by_term, sorted_terms = by_term_order(terms, lo, hi, len(used))
     docs = doc_of[by_term]
