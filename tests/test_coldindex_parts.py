@@ -211,9 +211,9 @@ def test_a_line_without_the_end_of_its_key_is_refused(tmp_path):
         LineTables.known(raw, {"t": np.array([8, 13])}).ids("t")
     path = tmp_path / "odd.json"
     path.write_bytes(raw)
-    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-        with pytest.raises(ValueError):
-            LineTables.known(mapped, {"t": np.array([8, 13])}).ids("t")
+    with (path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
+          pytest.raises(ValueError)):
+        LineTables.known(mapped, {"t": np.array([8, 13])}).ids("t")
 
 
 @pytest.mark.parametrize("scan", [7, 64, 1000])
