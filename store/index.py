@@ -36,11 +36,12 @@ from itertools import chain
 
 import numpy as np
 
+from .firsts import by_first_use
 from .pairs import Pair, common_pairs
 from .postings import Postings, bm25_weights, postings_of, stable_order, term_ranges
 from .tokens import Tokenized
 
-__all__ = ["DocCodes", "DocMeta", "Segment", "bm25_weights", "by_first_use", "first_uses"]
+__all__ = ["DocCodes", "DocMeta", "Segment", "bm25_weights"]
 
 _TOP = "\U0010ffff"
 _GAP16 = 65535  # term_at's mark for "no word here" while term numbers fit in 16 bits
@@ -484,30 +485,6 @@ def _rising(values: np.ndarray) -> bool:
 def _below(values: np.ndarray, limit: int) -> bool:
     """All of `values` in 0..limit-1."""
     return not len(values) or (int(values.min()) >= 0 and int(values.max()) < limit)
-
-
-def _first_use(values: np.ndarray, k: int) -> np.ndarray:
-    """Each value 0..k-1's least index in `values`; len(values) for one not used (found
-    in one pass: 5 ms at 1,000,000, where a sort to find them, `np.unique`, took
-    0.1-0.27 s)."""
-    n = len(values)
-    first = np.full(max(k, 1), n, dtype=np.int64)
-    np.minimum.at(first, values, np.arange(n, dtype=np.int64))
-    return first
-
-
-def by_first_use(values: np.ndarray, k: int) -> np.ndarray:
-    """The distinct values of `values` (each in 0..k-1), in the order of their first use."""
-    first = _first_use(values, k)
-    seen = np.flatnonzero(first < len(values))
-    return seen[np.argsort(first[seen])]
-
-
-def first_uses(values: np.ndarray) -> np.ndarray:
-    """Where each distinct value of `values` (none below 0) is first used, ascending by
-    value: what `np.unique(values, return_index=True)` gives second."""
-    first = _first_use(values, int(values.max()) + 1 if len(values) else 0)
-    return first[first < len(values)]
 
 
 def _counted(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

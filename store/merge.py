@@ -23,7 +23,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .index import Segment, bm25_weights, by_first_use
+from .firsts import by_first_use
+from .index import Segment, bm25_weights
 
 __all__ = ["merged"]
 

@@ -35,8 +35,9 @@ import numpy as np
 
 from .collector import paused
 from .evaluate import evaluate
+from .firsts import first_uses
 from .glimpse import LineViews, Picked
-from .index import DocMeta, Segment, first_uses
+from .index import DocMeta, Segment
 from .models import Statement
 from .patch import PatchedViews
 from .query import Query, fold, parse_query, tokenize

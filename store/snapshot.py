@@ -46,9 +46,10 @@ __all__ = ["KEEP", "TABLES", "Snapshot", "find", "folder", "header", "read", "sa
 #: Snapshots kept, the most recently used first (each about half its database's size).
 KEEP = 4
 #: What decides what an index holds, and what is valid: a change to any makes new snapshots.
-_CODE = ("tokens.py", "query.py", "index.py", "postings.py", "merge.py", "search.py", "views.py",
-         "coldhalf.py", "coldhelper.py", "coldindex.py", "lines.py", "snapshot.py", "models.py",
-         "ids.py", "docs.py", "issue_codes.py", "data/issue_codes.json")
+_CODE = ("tokens.py", "query.py", "index.py", "postings.py", "firsts.py", "merge.py",
+         "search.py", "views.py", "coldhalf.py", "coldhelper.py", "coldindex.py", "lines.py",
+         "snapshot.py", "models.py", "ids.py", "docs.py", "issue_codes.py",
+         "data/issue_codes.json")
 
 
 #: Tables whose documents' fingerprints a snapshot keeps (see `Snapshot.known`).

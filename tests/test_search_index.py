@@ -287,22 +287,22 @@ def test_words_in_term_order_are_a_stable_sort_of_their_range(monkeypatch, lo, h
 
 @pytest.mark.parametrize("seed", range(4))
 def test_where_each_value_is_first_used_is_what_numpys_unique_says(seed):
-    import store.index as index
+    import store.firsts as firsts
 
     rng = np.random.default_rng(seed)
     values = rng.integers(0, 50, 2000).astype(np.int32)
     values[values == 7] = 8  # a value not used, below the largest
-    assert np.array_equal(index.first_uses(values), np.unique(values, return_index=True)[1])
-    assert index.first_uses(values[:0]).tolist() == []
+    assert np.array_equal(firsts.first_uses(values), np.unique(values, return_index=True)[1])
+    assert firsts.first_uses(values[:0]).tolist() == []
 
 
 def test_the_first_use_of_each_value_orders_the_values():
-    import store.index as index
+    import store.firsts as firsts
 
     values = np.array([4, 4, 1, 9, 1, 0, 4, 9], dtype=np.int32)
-    assert index.by_first_use(values, 12).tolist() == [4, 1, 9, 0]
-    assert index.by_first_use(values[:0], 3).tolist() == []
-    assert index.by_first_use(values[:0], 0).tolist() == []
+    assert firsts.by_first_use(values, 12).tolist() == [4, 1, 9, 0]
+    assert firsts.by_first_use(values[:0], 3).tolist() == []
+    assert firsts.by_first_use(values[:0], 0).tolist() == []
 
 
 def test_a_vocabulary_past_65536_words_is_indexed_as_a_scan_finds(monkeypatch):
